@@ -1,0 +1,5 @@
+import sys
+
+from moderate.cli import main
+
+sys.exit(main())

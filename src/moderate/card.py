@@ -1,0 +1,124 @@
+"""MODEL_CARD.md for a model folder, rendered from its metadata (one source of truth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moderate.schema import LABELS
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _metrics_table(metrics: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| label | n | positives | ROC AUC | avg precision | F1 @ review | ECE |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label in LABELS:
+        m = metrics.get(label, {})
+        lines.append(
+            f"| {label} | {m.get('n', 0):,} | {m.get('n_pos', 0):,} | {_fmt(m.get('roc_auc'))} | "
+            f"{_fmt(m.get('average_precision'))} | {_fmt(m.get('f1'))} | {_fmt(m.get('ece'))} |"
+        )
+    return lines
+
+
+def render_model_card(meta: dict[str, Any]) -> str:
+    """Markdown model card: intended use, data, thresholds, metrics, limits."""
+    thresholds = meta["thresholds"]
+    data = meta.get("data", [])
+    lines = [
+        f"# Model card: `{meta['model_id']}`",
+        "",
+        f"Created {meta.get('created')} with moderate {meta.get('versions', {}).get('moderate', '?')}, "
+        f"scikit-learn {meta.get('versions', {}).get('scikit-learn', '?')}.",
+        "",
+        "## Intended use",
+        "",
+        "Scores reader comments (English) for five kinds of incivility: "
+        + ", ".join(f"`{label}`" for label in LABELS)
+        + ". Each score is a calibrated probability that raters would give the comment that "
+        "label. The scores and the `reject` / `review` / `approve` decision are meant to "
+        "**prioritise human moderation** (queue ordering, pre-moderation holds), not to "
+        "remove comments without a person looking at them.",
+        "",
+        "Not for: non-English text, judging people, legal decisions, or texts far from "
+        "online comments (long documents, code, chat logs).",
+        "",
+        "## Model",
+        "",
+        "Text normalisation that undoes common obfuscation (case, repeated letters, "
+        "leetspeak, masked letters, spaced-out letters, look-alike characters), word 1-2-gram "
+        "TF-IDF and subword character 2-5-gram TF-IDF features, and one logistic-regression "
+        "head per label, trained only on rows where that label is known, with out-of-fold "
+        "calibration (isotonic when a label has >= "
+        f"{meta.get('parameters', {}).get('isotonic_min_positives', '?')} positives, else Platt).",
+        "",
+        f"Parameters: `{meta.get('parameters')}`; seed {meta.get('seed')}; domain weights "
+        f"`{meta.get('domain_weights')}`; {meta.get('implied_negatives')}.",
+        "",
+        "## Decision rule",
+        "",
+        f"{meta.get('decision_rule')}. Thresholds were chosen on the dev split: `review` "
+        "maximises F1, `reject` is the lowest score with precision >= 0.9 on dev.",
+        "",
+        "| label | review | reject |",
+        "|---|---:|---:|",
+        *[
+            f"| {label} | {thresholds[label]['review']:.3f} | {thresholds[label]['reject']:.3f} |"
+            for label in LABELS
+        ],
+        "",
+        "## Training data",
+        "",
+        "| source | domain | licence | rows |",
+        "|---|---|---|---:|",
+        *[
+            f"| {d['source']} | {d['domain']} | {d['licence']}"
+            + (" **(non-commercial)**" if d.get("non_commercial") else "")
+            + f" | {d['rows']:,} |"
+            for d in data
+        ],
+        "",
+        f"**Licence note.** {meta.get('licence_note')}",
+        "",
+        f"Split sizes: {meta.get('split_sizes')} ({meta.get('split_rule')}).",
+        "",
+        "## Metrics",
+        "",
+        "Dev split (thresholds chosen here):",
+        "",
+        *_metrics_table(meta.get("metrics", {}).get("dev", {})),
+        "",
+        "Test split (never used for any choice):",
+        "",
+        *_metrics_table(meta.get("metrics", {}).get("test", {})),
+        "",
+        "Per-source figures and the comparison with `alt-profanity-check` and a plain "
+        "TF-IDF + logistic-regression baseline are in `evaluation.md` in this folder "
+        "(`moderate evaluate`).",
+        "",
+        "## Known limits",
+        "",
+        "- English only; trained on news comments (Civil Comments, Globe and Mail), "
+        "Wikipedia talk pages, tweets and Reddit. Other platforms' slang will be weaker.",
+        "- `threat` and `identity_attack` have few positive examples (mostly from Toxic "
+        "Spans, OLID and HatEval): treat them as coarse signals; check their reliability "
+        "tables.",
+        "- A bag-of-n-grams model: it does not understand negation, quotation or "
+        "counter-speech (\"calling someone an idiot is wrong\" still raises `insult`), "
+        "and it can associate identity terms with toxicity because they co-occur in the "
+        "training data.",
+        "- Base rates differ by site: calibration holds on the pooled dev split; on a "
+        "site with far fewer (or more) uncivil comments the probabilities shift. Retrain "
+        "with the site's own labels.",
+        "- Labels of some sources are approximate mappings (see `data/README.md`).",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""``moderate score INPUT... -o OUTPUT``: score comment tables into one output table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from typing import Any
+
+from moderate.schema import DECISIONS
+
+HELP = "score comments in CSV / TSV / JSON Lines / Parquet files"
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``score`` on the ``moderate`` sub-command parser."""
+    parser = subparsers.add_parser(
+        "score",
+        help=HELP,
+        description=(
+            "Score every comment in the input tables and write the input columns plus one "
+            "probability per label, a decision (reject / review / approve), a status and the "
+            "model id. Formats follow the extensions: .csv, .tsv/.tab, .jsonl/.ndjson "
+            "(optionally .gz), .parquet/.pq."
+        ),
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="comment table(s) to score")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUTPUT",
+        help="output table (format from its extension)",
+    )
+    parser.add_argument(
+        "--text-col",
+        metavar="NAME",
+        help="column holding the comment text (default: the first of text, comment, "
+        "comment_text, body)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help="model folder or models/ directory (default: $MODERATE_MODEL, else models/CURRENT)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=20_000,
+        metavar="N",
+        help="rows read, scored and written at a time (default: 20000)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=-1,
+        metavar="N",
+        help="worker processes (default: -1, every core; 1 scores in this process)",
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="do not show a progress bar on stderr"
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """One line describing a :func:`moderate.score.score_files` summary."""
+    unscored = []
+    if summary["empty"]:
+        unscored.append(f"{summary['empty']} empty")
+    if summary["missing"]:
+        unscored.append(f"{summary['missing']} missing")
+    not_scored = f" ({', '.join(unscored)} text)" if unscored else ""
+    decisions = ", ".join(f"{d} {summary['decisions'][d]}" for d in DECISIONS)
+    return (
+        f"scored {summary['scored']} of {summary['rows']} rows{not_scored}: {decisions}"
+        f" -> {summary['output']} (model {summary['model_id']}, {summary['seconds']:.1f} s)"
+    )
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line, without the source location meant for developers."""
+    print(f"moderate score: warning: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``moderate score``; expected failures raise :class:`~moderate.errors.ModerateError`."""
+    from moderate.score import score_files
+
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning  # restored when the block exits
+        summary = score_files(
+            args.inputs,
+            args.output,
+            text_col=args.text_col,
+            model=args.model,
+            chunk_size=args.chunk_size,
+            n_jobs=args.jobs,
+            progress=False if args.no_progress else None,
+        )
+    print(f"moderate score: {format_summary(summary)}", file=sys.stderr)
+    return 0

@@ -1,0 +1,192 @@
+"""Training: labelled corpora -> fitted estimator -> thresholds and metrics -> model folder.
+
+The steps, all deterministic for the same data, parameters and seed:
+
+1. ``load_corpora()`` gives the labelled frame with its text-hash split.
+2. :func:`training_targets` fills *implied negatives*: a comment that raters found not
+   toxic (toxicity <= 0.1) is not an insult, obscene, an identity attack or a threat
+   either, so those unknown labels become 0. Without this the sub-label heads would only
+   ever see the toxic-skewed Toxic Spans rows and never a civil comment.
+3. The estimator (:func:`moderate.model.build_estimator`) is fitted on the train split,
+   with per-domain sample weights.
+4. On the dev split: per-label thresholds (``review`` = best F1, ``reject`` = precision
+   >= 0.9), metrics and reliability tables. The test split is only scored for the
+   summary table; nothing is chosen on it.
+5. The model folder is written atomically and, unless told otherwise, made current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from moderate import corpora, evaluate, registry
+from moderate.card import render_model_card
+from moderate.model import DEFAULT_PARAMS, build_estimator
+from moderate.schema import LABELS
+
+#: Per-domain sample weights. Twitter corpora are large, profane and label offensive
+#: *language* rather than abuse; halving them keeps them from setting the tone for news
+#: comments, the product's target.
+DEFAULT_DOMAIN_WEIGHTS: dict[str, float] = {
+    "news": 1.0,
+    "wikipedia": 1.0,
+    "reddit": 1.0,
+    "twitter": 0.5,
+}
+IMPLIED_NEGATIVE_MAX_TOXICITY = 0.1
+SUBTYPE_LABELS: tuple[str, ...] = tuple(label for label in LABELS if label != "toxicity")
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_model` produced."""
+
+    model_id: str
+    folder: Path
+    metadata: dict[str, Any]
+    estimator: Any = field(repr=False)
+    seconds: float = 0.0
+
+
+def training_targets(frame: pd.DataFrame) -> np.ndarray:
+    """Label matrix (n, 5) for training, with implied negatives filled (see module doc)."""
+    targets = frame[list(LABELS)].to_numpy(dtype=float, copy=True)
+    tox = targets[:, LABELS.index("toxicity")]
+    clean = ~np.isnan(tox) & (tox <= IMPLIED_NEGATIVE_MAX_TOXICITY)
+    for label in SUBTYPE_LABELS:
+        j = LABELS.index(label)
+        fill = clean & np.isnan(targets[:, j])
+        targets[fill, j] = 0.0
+    return targets
+
+
+def sample_weights(frame: pd.DataFrame, domain_weights: Mapping[str, float]) -> np.ndarray:
+    domains = frame["source"].map(lambda s: corpora.SOURCES[s].domain)
+    return domains.map(lambda d: domain_weights.get(d, 1.0)).to_numpy(dtype=float)
+
+
+def _binary_known(frame: pd.DataFrame, label: str) -> tuple[np.ndarray, np.ndarray]:
+    known = frame[label].notna().to_numpy()
+    return known, (frame.loc[known, label].to_numpy() >= 0.5).astype(int)
+
+
+def split_metrics(
+    frame: pd.DataFrame, probs: np.ndarray, thresholds: Mapping[str, Mapping[str, float]]
+) -> dict[str, dict[str, Any]]:
+    """Pooled metrics per label (truth = raw label >= 0.5 where known)."""
+    out = {}
+    for j, label in enumerate(LABELS):
+        known, y = _binary_known(frame, label)
+        out[label] = evaluate.label_metrics(y, probs[known, j], thresholds[label]["review"])
+    return out
+
+
+def _model_id(created: datetime, fingerprint: str) -> str:
+    return f"incivility-{created:%Y%m%d}-{fingerprint[:8]}"
+
+
+def train_model(
+    data_dir: Path | None = None,
+    models_dir: Path = Path("models"),
+    params: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    domain_weights: Mapping[str, float] | None = None,
+    sources: Sequence[str] | None = None,
+    promote: bool = True,
+    log: Callable[[str], None] = lambda message: None,
+) -> TrainResult:
+    """Train, evaluate on dev, and write ``models_dir/<model_id>/``; return what was made."""
+    started = time.perf_counter()
+    params = {**DEFAULT_PARAMS, **(params or {}), "random_state": seed}
+    domain_weights = {**DEFAULT_DOMAIN_WEIGHTS, **(domain_weights or {})}
+
+    log("loading corpora")
+    frame = corpora.load_corpora(data_dir, sources=sources)
+    data_description = corpora.describe_data(data_dir, sources=sources)
+    parts = {name: frame[frame["split"] == name].reset_index(drop=True) for name in ("train", "dev", "test")}
+    train, dev, test = parts["train"], parts["dev"], parts["test"]
+    log(f"  {len(train):,} train / {len(dev):,} dev / {len(test):,} test rows")
+
+    log("fitting the estimator")
+    estimator = build_estimator(**params)
+    targets = training_targets(train)
+    estimator.fit(
+        train["text"].tolist(), targets, heads__sample_weight=sample_weights(train, domain_weights)
+    )
+
+    log("choosing thresholds on dev")
+    dev_probs = estimator.predict_proba(dev["text"].tolist())
+    thresholds: dict[str, dict[str, float]] = {}
+    reliability: dict[str, list[dict[str, Any]]] = {}
+    for j, label in enumerate(LABELS):
+        known, y = _binary_known(dev, label)
+        thresholds[label] = {
+            k: float(v) for k, v in evaluate.choose_thresholds(y, dev_probs[known, j]).items()
+        }
+        reliability[label] = evaluate.reliability_table(y, dev_probs[known, j])
+    test_probs = estimator.predict_proba(test["text"].tolist())
+    metrics = {
+        "dev": split_metrics(dev, dev_probs, thresholds),
+        "test": split_metrics(test, test_probs, thresholds),
+    }
+
+    created = datetime.now(timezone.utc).replace(microsecond=0)
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            {"data": data_description, "params": params, "weights": domain_weights},
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()
+    model_id = _model_id(created, fingerprint)
+    non_commercial = sorted(d["source"] for d in data_description if d["non_commercial"])
+    metadata: dict[str, Any] = {
+        "model_id": model_id,
+        "created": created.isoformat(),
+        "kind": "incivility",
+        "labels": list(LABELS),
+        "thresholds": thresholds,
+        "decision_rule": (
+            "reject if any label >= its reject threshold; else review if any label >= its "
+            "review threshold; else approve"
+        ),
+        "parameters": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "seed": seed,
+        "domain_weights": domain_weights,
+        "implied_negatives": (
+            f"sub-labels set to 0 where toxicity <= {IMPLIED_NEGATIVE_MAX_TOXICITY}"
+        ),
+        "data": data_description,
+        "non_commercial_sources": non_commercial,
+        "licence_note": (
+            "Trained on CC BY-NC-SA 4.0 corpora ("
+            + ", ".join(non_commercial)
+            + "): the model inherits their non-commercial, share-alike terms."
+            if non_commercial
+            else "No non-commercial training data."
+        ),
+        "split_sizes": {name: int(len(part)) for name, part in parts.items()},
+        "split_rule": "sha1 of the normalised text: 80% train, 10% dev, 10% test",
+        "rows_per_head": getattr(estimator.named_steps["heads"], "n_rows_", {}),
+        "metrics": metrics,
+        "reliability_dev": reliability,
+        "training_seconds": None,
+    }
+    seconds = time.perf_counter() - started
+    metadata["training_seconds"] = round(seconds, 1)
+    folder = Path(models_dir) / model_id
+    log(f"writing {folder}")
+    registry.save_model_folder(folder, estimator, metadata, card=render_model_card(metadata))
+    if promote:
+        registry.set_current(Path(models_dir), model_id)
+    return TrainResult(model_id, folder, registry.read_metadata(folder), estimator, seconds)
