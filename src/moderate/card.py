@@ -55,7 +55,10 @@ def render_model_card(meta: dict[str, Any]) -> str:
         "",
         "Text normalisation that undoes common obfuscation (case, repeated letters, "
         "leetspeak, masked letters, spaced-out letters, look-alike characters), word 1-2-gram "
-        "TF-IDF and subword character 2-5-gram TF-IDF features, and one logistic-regression "
+        "TF-IDF and subword character 2-5-gram TF-IDF features, "
+        f"lexicon features from {meta.get('lexicon_words', 0):,} words whose share of "
+        "Toxic Spans annotations (train split) was learned per label (not for "
+        "identity_attack: raters mark identity words themselves), and one logistic-regression "
         "head per label, trained only on rows where that label is known, with out-of-fold "
         "calibration (isotonic when a label has >= "
         f"{meta.get('parameters', {}).get('isotonic_min_positives', '?')} positives, else Platt).",
@@ -65,8 +68,11 @@ def render_model_card(meta: dict[str, Any]) -> str:
         "",
         "## Decision rule",
         "",
-        f"{meta.get('decision_rule')}. Thresholds were chosen on the dev split: `review` "
-        "maximises F1, `reject` is the lowest score with precision >= 0.9 on dev.",
+        f"{meta.get('decision_rule')}. Thresholds ({meta.get('threshold_rule')}) can be "
+        "overridden when scoring: `moderate score ... --threshold toxicity.reject=0.95`. "
+        "Probabilities are calibrated on the pooled dev split, which is about half toxic; "
+        "on a site where far fewer comments are uncivil, the same score means a lower "
+        "chance of incivility, so review queues are longer than the dev figures suggest.",
         "",
         "| label | review | reject |",
         "|---|---:|---:|",

@@ -185,7 +185,7 @@ SOURCES: dict[str, SourceInfo] = {
             non_commercial=True,
             files=("ucc_unhealthy/val.csv",),
             labels=("toxicity",),
-            description="Unhealthy Comment Corpus val split (Globe and Mail): soft 'hostile' label",
+            description="Unhealthy Comment Corpus val split (Globe and Mail): soft 'hostile' or 'antagonize'",
         ),
         SourceInfo(
             name="kaggle_insults",
@@ -434,6 +434,13 @@ def _load_toxic_spans(data_dir: Path) -> pd.DataFrame:
     per_comment = ann.groupby("comment_id")[list(LABELS)].mean()
     # comments without any annotation get NaN labels (and are dropped later)
     labelled = comments[["comment_id", "comment_text"]].join(per_comment, on="comment_id")
+    # Every post was sampled from Civil Comments posts that at least half of their raters
+    # called toxic, so toxicity is 1 wherever the post was annotated. The share of span
+    # annotators measures how *explicit* the toxicity is; using it as the toxicity label
+    # would teach that a toxic post without an abusive word is civil.
+    labelled["toxicity"] = labelled["toxicity"].notna().astype(float).where(
+        labelled["toxicity"].notna()
+    )
     return _frame(labelled["comment_text"], **{label: labelled[label] for label in LABELS})
 
 
@@ -461,10 +468,16 @@ def _load_c3(data_dir: Path) -> pd.DataFrame:
 def _load_ucc_unhealthy(data_dir: Path) -> pd.DataFrame:
     (rel,) = SOURCES["ucc_unhealthy"].files
     df = _read_csv(data_dir, rel, dtype={"comment": "str"})
-    _require(df, rel, ["comment", "hostile", "hostile:confidence"])
-    hostile = _num(df["hostile"])
-    conf = _num(df["hostile:confidence"])
-    toxicity = hostile * conf + (1.0 - hostile) * (1.0 - conf)
+    attributes = ("hostile", "antagonize")
+    _require(df, rel, ["comment", *attributes, *(f"{a}:confidence" for a in attributes)])
+
+    def soft(attribute: str) -> pd.Series:
+        value, conf = _num(df[attribute]), _num(df[f"{attribute}:confidence"])
+        return value * conf + (1.0 - value) * (1.0 - conf)
+
+    # Toxicity in the Perspective sense ("rude, disrespectful or unreasonable") covers
+    # both hostile and antagonising comments; hostile alone has ~2% positives.
+    toxicity = np.maximum(soft("hostile"), soft("antagonize"))
     return _frame(df["comment"], toxicity=toxicity)
 
 

@@ -7,7 +7,8 @@ stored in its metadata (``thresholds[label] = {"review": r, "reject": j}``, ``r 
 * ``review``  else, if any label's probability is at or above its ``review`` threshold;
 * ``approve`` otherwise.
 
-Rows without scores (empty or missing text) get no decision (``None``).
+Rows without scores (empty or missing text) get no decision (``None``). Thresholds can be
+overridden per run (:func:`override_thresholds`, ``moderate score --threshold``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from moderate.errors import InputError
 from moderate.schema import APPROVE, REJECT, REVIEW
 
 
@@ -33,3 +35,46 @@ def decide(
     out[(probs >= reject).any(axis=1)] = REJECT
     out[np.isnan(probs).any(axis=1)] = None
     return out
+
+
+def override_thresholds(
+    base: Mapping[str, Mapping[str, float]],
+    overrides: Mapping[str, Mapping[str, float]] | None,
+) -> dict[str, dict[str, float]]:
+    """``base`` with some thresholds replaced, e.g. ``{"toxicity": {"reject": 0.95}}``.
+
+    Raises :class:`~moderate.errors.InputError` for an unknown label or kind, a value
+    outside [0, 1], or a label whose ``review`` would end up above its ``reject``.
+    """
+    merged = {label: dict(kinds) for label, kinds in base.items()}
+    for label, kinds in (overrides or {}).items():
+        if label not in merged:
+            raise InputError(f"unknown label {label!r} in thresholds; known: {', '.join(merged)}")
+        for kind, value in kinds.items():
+            if kind not in ("review", "reject"):
+                raise InputError(f"unknown threshold kind {kind!r}: use review or reject")
+            if not 0.0 <= float(value) <= 1.0:
+                raise InputError(f"threshold {label}.{kind}={value} is outside [0, 1]")
+            merged[label][kind] = float(value)
+        if merged[label]["review"] > merged[label]["reject"]:
+            raise InputError(
+                f"{label}: review threshold {merged[label]['review']} is above "
+                f"reject threshold {merged[label]['reject']}"
+            )
+    return merged
+
+
+def parse_threshold_options(items: Sequence[str]) -> dict[str, dict[str, float]]:
+    """``["toxicity.reject=0.95", "insult.review=0.4"]`` -> ``{"toxicity": {"reject": 0.95}, ...}``."""
+    parsed: dict[str, dict[str, float]] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        label, dot, kind = name.strip().rpartition(".")
+        try:
+            value = float(raw)
+        except ValueError:
+            value = None
+        if not sep or not dot or not label or value is None:
+            raise InputError(f"--threshold expects LABEL.review=VALUE or LABEL.reject=VALUE, got {item!r}")
+        parsed.setdefault(label, {})[kind] = value
+    return parsed

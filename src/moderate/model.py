@@ -1,9 +1,13 @@
 """The incivility estimator, built in one place.
 
-``build_estimator(**params)`` returns a scikit-learn ``Pipeline``::
+``build_estimator(lexicon=None, **params)`` returns a scikit-learn ``Pipeline``::
 
-    texts -> TextNormaliser -> FeatureUnion(word 1-2-gram TF-IDF, subword char n-gram TF-IDF)
+    texts -> TextNormaliser -> FeatureUnion(word 1-2-gram TF-IDF, subword char n-gram TF-IDF,
+                                            [span lexicon features])
           -> LabelHeads (one calibrated logistic regression per label)
+
+``lexicon`` is a table from :func:`moderate.lexicon.span_word_table` (train split only);
+without it the pipeline has no lexicon features.
 
 ``fit(texts, Y)`` takes ``Y`` of shape ``(n, n_labels)`` with values in [0, 1] and NaN
 where a label is unknown; each head trains only on the rows where its label is known.
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -25,6 +30,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from moderate.features import WORD_PATTERN, SubwordNgrams, TextNormaliser, WordNgrams
+from moderate.lexicon import SpanLexicon, word_scores
 from moderate.schema import LABELS
 
 #: Default hyper-parameters; ``build_estimator`` accepts overrides of any of them.
@@ -35,9 +41,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "char_ngram_range": (2, 5),
     "char_max_features": 150_000,
     "char_min_df": 3,
-    "C": 4.0,
+    "C": 2.0,
     "calibration_folds": 3,
     "isotonic_min_positives": 1000,
+    "lexicon_min_count": 3,
+    "lexicon_prior": 2.0,
     "random_state": 0,
     "n_jobs": 2,
 }
@@ -183,7 +191,7 @@ class LabelHeads(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= 0.5).astype(int)
 
 
-def build_estimator(**overrides: Any) -> Pipeline:
+def build_estimator(lexicon: pd.DataFrame | None = None, **overrides: Any) -> Pipeline:
     """The incivility pipeline with :data:`DEFAULT_PARAMS` updated by ``overrides``."""
     unknown = set(overrides) - set(DEFAULT_PARAMS) - {"labels"}
     if unknown:
@@ -211,10 +219,14 @@ def build_estimator(**overrides: Any) -> Pipeline:
         random_state=p["random_state"],
         n_jobs=p["n_jobs"],
     )
+    features = [("words", words), ("subwords", chars)]
+    if lexicon is not None:
+        scores = word_scores(lexicon, prior=p["lexicon_prior"])
+        features.append(("lexicon", SpanLexicon(lexicon["word"].to_numpy(dtype=str), scores)))
     return Pipeline(
         [
             ("normalise", TextNormaliser()),
-            ("features", FeatureUnion([("words", words), ("subwords", chars)])),
+            ("features", FeatureUnion(features)),
             ("heads", heads),
         ]
     )

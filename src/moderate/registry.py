@@ -212,8 +212,8 @@ def runtime_versions() -> dict[str, str]:
     import joblib
     import pandas
     import scipy
-    import skops
     import sklearn
+    import skops
 
     from moderate import __version__
 

@@ -14,8 +14,8 @@ import sys
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from moderate import io as table_io
-from moderate.decision import decide
+from moderate.decision import decide, override_thresholds
 from moderate.errors import InputError, ModelError
 from moderate.registry import LoadedModel, load_model
 from moderate.schema import (
@@ -49,9 +49,15 @@ DEFAULT_BATCH_SIZE = 4096
 # --------------------------------------------------------------------------- helpers
 
 
-def resolve_model(model: ModelLike) -> LoadedModel:
-    """``model`` itself if it is a :class:`LoadedModel`, else ``registry.load_model(model)``."""
+def resolve_model(
+    model: ModelLike, thresholds: Mapping[str, Mapping[str, float]] | None = None
+) -> LoadedModel:
+    """``model`` itself if it is a :class:`LoadedModel`, else ``registry.load_model(model)``;
+    with ``thresholds``, a copy whose thresholds are overridden (see
+    :func:`moderate.decision.override_thresholds`)."""
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    if thresholds:
+        loaded = replace(loaded, thresholds=override_thresholds(loaded.thresholds, thresholds))
     missing = [label for label in LABELS if label not in loaded.labels]
     if missing:
         raise ModelError(
@@ -243,6 +249,7 @@ def score_frame(
     model: ModelLike = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_jobs: int | None = None,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
 ) -> pd.DataFrame:
     """Score the comments in ``df``.
 
@@ -255,6 +262,8 @@ def score_frame(
         batch_size: how many texts go to ``predict_proba`` at once.
         n_jobs: worker processes for large frames (None or -1: every core; 1: none).
             Frames under 8,192 texts are always scored in this process.
+        thresholds: overrides of the model's decision thresholds, e.g.
+            ``{"toxicity": {"reject": 0.95}}``.
 
     Returns:
         A new DataFrame with all of ``df``'s rows (same order, same index) and columns,
@@ -269,7 +278,7 @@ def score_frame(
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, got {batch_size}")
     text_column = find_text_column(df.columns, text_col)
-    loaded = resolve_model(model)
+    loaded = resolve_model(model, thresholds)
     renames = clash_renames(df.columns)
     _warn_renames(renames, stacklevel=2)
     return _scored(df, text_column, loaded, batch_size, renames, n_jobs)
@@ -440,6 +449,7 @@ def score_files(
     chunk_size: int = 20_000,
     progress: bool | None = None,
     n_jobs: int | None = None,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
 ) -> dict[str, Any]:
     """Score comment tables chunk by chunk into one output table.
 
@@ -458,6 +468,7 @@ def score_files(
         chunk_size: rows read, scored and written at a time.
         progress: show a progress bar on stderr; None means "if stderr is a terminal".
         n_jobs: worker processes per chunk (None or -1: every core; 1: none).
+        thresholds: overrides of the model's decision thresholds (as for score_frame).
 
     Returns:
         A summary: ``rows``, ``scored``, ``empty``, ``missing``, ``decisions`` (count
@@ -468,7 +479,7 @@ def score_files(
         raise InputError(f"chunk size must be positive, got {chunk_size}")
     paths = [os.fspath(p) for p in inputs]
     _check_paths(paths, Path(output))
-    loaded = resolve_model(model)
+    loaded = resolve_model(model, thresholds)
     peeked = [_peek(path, text_col, chunk_size) for path in paths]
     layout = _layout(peeked)
     _warn_renames(layout.renames, stacklevel=2)

@@ -7,10 +7,12 @@ The steps, all deterministic for the same data, parameters and seed:
    toxic (toxicity <= 0.1) is not an insult, obscene, an identity attack or a threat
    either, so those unknown labels become 0. Without this the sub-label heads would only
    ever see the toxic-skewed Toxic Spans rows and never a civil comment.
-3. The estimator (:func:`moderate.model.build_estimator`) is fitted on the train split,
-   with per-domain sample weights.
+3. A word lexicon is learned from the Toxic Spans annotations of the train split
+   (:mod:`moderate.lexicon`), and the estimator (:func:`moderate.model.build_estimator`)
+   is fitted on the train split, with per-domain sample weights.
 4. On the dev split: per-label thresholds (``review`` = best F1, ``reject`` = precision
-   >= 0.9), metrics and reliability tables. The test split is only scored for the
+   >= 0.9 and probability >= :data:`REJECT_MIN_PROBABILITY`), metrics and reliability
+   tables. The test split is only scored for the
    summary table; nothing is chosen on it.
 5. The model folder is written atomically and, unless told otherwise, made current.
 """
@@ -29,8 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from moderate import corpora, evaluate, registry
+from moderate import corpora, metrics, registry
 from moderate.card import render_model_card
+from moderate.lexicon import span_word_table
 from moderate.model import DEFAULT_PARAMS, build_estimator
 from moderate.schema import LABELS
 
@@ -44,6 +47,11 @@ DEFAULT_DOMAIN_WEIGHTS: dict[str, float] = {
     "twitter": 0.5,
 }
 IMPLIED_NEGATIVE_MAX_TOXICITY = 0.1
+#: ``reject`` needs >= 90% precision on dev *and* at least this probability. Probabilities
+#: are calibrated on the pooled dev split, which is far more toxic than a real comment
+#: stream; on C3's news comments (~10% toxic) a 90%-precision-on-dev threshold alone had
+#: 29% precision. Automatic rejection is kept for near-certain cases; the rest is review.
+REJECT_MIN_PROBABILITY = 0.9
 SUBTYPE_LABELS: tuple[str, ...] = tuple(label for label in LABELS if label != "toxicity")
 
 
@@ -87,7 +95,7 @@ def split_metrics(
     out = {}
     for j, label in enumerate(LABELS):
         known, y = _binary_known(frame, label)
-        out[label] = evaluate.label_metrics(y, probs[known, j], thresholds[label]["review"])
+        out[label] = metrics.label_metrics(y, probs[known, j], thresholds[label]["review"])
     return out
 
 
@@ -117,8 +125,12 @@ def train_model(
     train, dev, test = parts["train"], parts["dev"], parts["test"]
     log(f"  {len(train):,} train / {len(dev):,} dev / {len(test):,} test rows")
 
+    lexicon = None
+    if "toxic_spans" in {row["source"] for row in data_description}:
+        log("learning the span lexicon from the train split of toxic_spans")
+        lexicon = span_word_table(data_dir, split="train", min_count=params["lexicon_min_count"])
     log("fitting the estimator")
-    estimator = build_estimator(**params)
+    estimator = build_estimator(lexicon=lexicon, **params)
     targets = training_targets(train)
     estimator.fit(
         train["text"].tolist(), targets, heads__sample_weight=sample_weights(train, domain_weights)
@@ -130,20 +142,34 @@ def train_model(
     reliability: dict[str, list[dict[str, Any]]] = {}
     for j, label in enumerate(LABELS):
         known, y = _binary_known(dev, label)
+        chosen = metrics.choose_thresholds(y, dev_probs[known, j])
         thresholds[label] = {
-            k: float(v) for k, v in evaluate.choose_thresholds(y, dev_probs[known, j]).items()
+            "review": float(chosen["review"]),
+            "reject": float(max(chosen["reject"], REJECT_MIN_PROBABILITY)),
         }
-        reliability[label] = evaluate.reliability_table(y, dev_probs[known, j])
+        reliability[label] = metrics.reliability_table(y, dev_probs[known, j])
     test_probs = estimator.predict_proba(test["text"].tolist())
-    metrics = {
+    figures = {
         "dev": split_metrics(dev, dev_probs, thresholds),
         "test": split_metrics(test, test_probs, thresholds),
     }
 
     created = datetime.now(timezone.utc).replace(microsecond=0)
+    # the labelled frame itself, so a change of label mapping gives a new model id too
+    corpus_sha256 = hashlib.sha256(
+        pd.util.hash_pandas_object(frame[["source", "text", *LABELS, "split"]], index=False)
+        .to_numpy()
+        .tobytes()
+    ).hexdigest()
     fingerprint = hashlib.sha256(
         json.dumps(
-            {"data": data_description, "params": params, "weights": domain_weights},
+            {
+                "data": data_description,
+                "corpus": corpus_sha256,
+                "params": params,
+                "weights": domain_weights,
+                "thresholds": thresholds,
+            },
             sort_keys=True,
             default=str,
         ).encode()
@@ -160,6 +186,10 @@ def train_model(
             "reject if any label >= its reject threshold; else review if any label >= its "
             "review threshold; else approve"
         ),
+        "threshold_rule": (
+            "review: F1-optimal on dev; reject: lowest score with precision >= 0.9 on dev, "
+            f"and at least {REJECT_MIN_PROBABILITY}"
+        ),
         "parameters": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         "seed": seed,
         "domain_weights": domain_weights,
@@ -167,6 +197,7 @@ def train_model(
             f"sub-labels set to 0 where toxicity <= {IMPLIED_NEGATIVE_MAX_TOXICITY}"
         ),
         "data": data_description,
+        "corpus_sha256": corpus_sha256,
         "non_commercial_sources": non_commercial,
         "licence_note": (
             "Trained on CC BY-NC-SA 4.0 corpora ("
@@ -177,8 +208,9 @@ def train_model(
         ),
         "split_sizes": {name: int(len(part)) for name, part in parts.items()},
         "split_rule": "sha1 of the normalised text: 80% train, 10% dev, 10% test",
+        "lexicon_words": 0 if lexicon is None else int(len(lexicon)),
         "rows_per_head": getattr(estimator.named_steps["heads"], "n_rows_", {}),
-        "metrics": metrics,
+        "metrics": figures,
         "reliability_dev": reliability,
         "training_seconds": None,
     }

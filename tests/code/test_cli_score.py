@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from moderate import cli
 from moderate.registry import ARTIFACT_NAME, LoadedModel, save_model_folder
 from moderate.schema import LABELS, SCORE_COLUMNS
@@ -252,3 +253,17 @@ def test_python_dash_m_moderate(tmp_path: Path, tiny_model_dir: Path, comments_c
     assert failed.returncode == 2
     assert failed.stderr.strip() == "moderate score: error: missing.csv: no such file"
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_threshold_option(tmp_path: Path, tiny_model_dir: Path, comments_csv: Path, capsys) -> None:
+    output = tmp_path / "out.csv"
+    everything = ["--threshold=toxicity.review=0", "--threshold=toxicity.reject=0"]
+    assert run_score(comments_csv, "-o", output, "--model", tiny_model_dir, *everything) == 0
+    scored = pd.read_csv(output)
+    assert set(scored.loc[scored["status"] == "ok", "decision"]) == {"reject"}
+    capsys.readouterr()  # the first run's summary line
+    bad = run_score(comments_csv, "-o", tmp_path / "bad.csv", "--model", tiny_model_dir,
+                    "--threshold", "toxicity=0.9")
+    assert bad == 2
+    assert "LABEL.review" in error_line(capsys)
+    assert not (tmp_path / "bad.csv").exists()

@@ -269,10 +269,11 @@ def test_evaluate_model_report():
     assert set(report["systems"]) == {"model", "alt-profanity-check"}
     assert report["systems"]["alt-profanity-check"]["thresholds"]["toxicity"] == 0.5
     head = report["headline"]
-    assert set(head["pooled_toxicity_roc_auc"]) == {"model", "alt-profanity-check"}
+    assert set(head["pooled_toxicity_auc"]) == {"model", "alt-profanity-check"}
     assert [s["source"] for s in head["news_sources"]] == ["news_a", "news_b"]
     for item in head["news_sources"]:
         assert item["label"] == "toxicity" and item["beats_profanity_check"]
+        assert item["model"] > item["alt-profanity-check"]
         assert item["auc_minus_profanity_check"] > 0 and item["auc_difference_se"] >= 0
     assert head["flagged_sources"] == []
     assert set(report["reliability"]) == {"toxicity", "insult", "obscene", "threat"}
@@ -325,7 +326,8 @@ def test_tfidf_baseline_learns_tiny_corpus():
     assert tox[test["toxicity"].to_numpy() == 1].min() > tox[test["toxicity"].to_numpy() == 0].max()
     # identity_attack is never known: constant prediction, default threshold
     assert np.all(scores.probs[:, LABELS.index("identity_attack")] == 0.0)
-    assert TfidfLogRegBaseline().predict_proba.__name__ == "predict_proba"
+    assert TfidfLogRegBaseline(C=1.0).C == 1.0  # keyword arguments stored, nothing fitted
+    assert not hasattr(TfidfLogRegBaseline(), "vectorizer_")
 
 
 def test_profanity_check_scores_shape():

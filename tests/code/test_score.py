@@ -538,3 +538,42 @@ def test_progress_bar_on_request(tmp_path: Path, fake_model: LoadedModel, capsys
     assert "50/50" in err and "comments" in err
     score_files([source], tmp_path / "out2.csv", model=fake_model, progress=False)
     assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def test_threshold_overrides_change_decisions_not_scores(fake_model) -> None:
+    frame = pd.DataFrame({"text": ["you idiot", "a calm remark"]})
+    base = score_frame(frame, model=fake_model)
+    strict = score_frame(
+        frame, model=fake_model, thresholds={label: {"review": 0.0, "reject": 0.0} for label in LABELS}
+    )
+    assert strict["decision"].tolist() == ["reject", "reject"]
+    assert base[list(LABELS)].equals(strict[list(LABELS)])
+    assert fake_model.thresholds["toxicity"]["reject"] == 0.9  # the model itself is untouched
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"nonsense": {"review": 0.5}}, "unknown label"),
+        ({"toxicity": {"block": 0.5}}, "unknown threshold kind"),
+        ({"toxicity": {"reject": 1.5}}, "outside"),
+        ({"toxicity": {"review": 0.95, "reject": 0.9}}, "above"),
+    ],
+)
+def test_bad_threshold_overrides(fake_model, overrides, message) -> None:
+    with pytest.raises(InputError, match=message):
+        score_frame(pd.DataFrame({"text": ["x"]}), model=fake_model, thresholds=overrides)
+
+
+def test_parse_threshold_options() -> None:
+    from moderate.decision import parse_threshold_options
+
+    assert parse_threshold_options(["toxicity.reject=0.95", "insult.review=0.4"]) == {
+        "toxicity": {"reject": 0.95},
+        "insult": {"review": 0.4},
+    }
+    with pytest.raises(InputError, match="LABEL.review"):
+        parse_threshold_options(["toxicity=0.9"])

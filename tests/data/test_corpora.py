@@ -235,7 +235,8 @@ def test_load_source_toxic_spans_fake(fake_dir):
     assert (df["source"] == "toxic_spans").all()
     by_text = df.set_index("text")
     idiot = by_text.loc["You are an idiot."]
-    assert idiot["toxicity"] == pytest.approx(2 / 3)
+    # every Toxic Spans post was pre-rated toxic: toxicity 1 wherever annotated
+    assert idiot["toxicity"] == 1.0
     assert idiot["insult"] == pytest.approx(2 / 3)  # 'Insu' counts, duplicate span counted once
     assert idiot[["obscene", "identity_attack", "threat"]].tolist() == [0.0, 0.0, 0.0]
     threat = by_text.loc["I will find you,\nand hurt you"]
@@ -243,7 +244,7 @@ def test_load_source_toxic_spans_fake(fake_dir):
     assert threat["threat"] == pytest.approx(0.5)
     assert threat["insult"] == pytest.approx(0.25)
     nice = by_text.loc["Nice weather today."]
-    assert nice[list(LABELS)].tolist() == [0.0] * 5
+    assert nice[list(LABELS)].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]  # toxic, but no span
     shout = by_text.loc["you are an IDIOT!!"]
     assert shout[["toxicity", "identity_attack", "obscene", "insult"]].tolist() == [1.0, 1.0, 1.0, 0.0]
 
@@ -292,7 +293,8 @@ def test_load_corpora_fake_dedup_and_columns(fake_dir):
     assert len(spans) == 3
     merged = spans.loc["you are an idiot"]
     assert merged["text"] == "You are an idiot."
-    assert merged["toxicity"] == pytest.approx((2 / 3 + 1.0) / 2)
+    assert merged["toxicity"] == 1.0
+    assert merged["insult"] == pytest.approx((2 / 3 + 0.0) / 2)
     assert merged["identity_attack"] == pytest.approx(0.5)
     kaggle = df[df["source"] == "kaggle_insults"]
     assert len(kaggle) == 3  # blank dropped, two "you fuck your dad" merged

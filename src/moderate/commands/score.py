@@ -68,6 +68,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="worker processes (default: -1, every core; 1 scores in this process)",
     )
     parser.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="LABEL.KIND=VALUE",
+        help="override a decision threshold, e.g. toxicity.reject=0.95 or insult.review=0.4 "
+        "(repeatable; default: the model's, chosen on its dev split)",
+    )
+    parser.add_argument(
         "--no-progress", action="store_true", help="do not show a progress bar on stderr"
     )
     parser.set_defaults(run=run)
@@ -103,6 +111,7 @@ def _show_warning(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``moderate score``; expected failures raise :class:`~moderate.errors.ModerateError`."""
+    from moderate.decision import parse_threshold_options
     from moderate.score import score_files
 
     with warnings.catch_warnings():
@@ -114,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             model=args.model,
             chunk_size=args.chunk_size,
             n_jobs=args.jobs,
+            thresholds=parse_threshold_options(args.threshold),
             progress=False if args.no_progress else None,
         )
     print(f"moderate score: {format_summary(summary)}", file=sys.stderr)
