@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from moderate.errors import MissingExtraError
 from moderate.evaluate import (
     PROFANITY_CHECK_SYSTEM,
     TFIDF_SYSTEM,
@@ -46,7 +47,12 @@ def _texts(values: Any) -> list[str]:
 
 def profanity_check_scores(texts: Sequence[str], labels: Sequence[str] = LABELS) -> SystemScores:
     """alt-profanity-check's probability, repeated for every label, threshold 0.5."""
-    from profanity_check import predict_prob
+    try:
+        from profanity_check import predict_prob
+    except ImportError:
+        raise MissingExtraError(
+            "alt-profanity-check", "test", "the reference system (use --no-baselines to skip it)"
+        ) from None
 
     texts = _texts(texts)
     prob = np.asarray(predict_prob(texts), dtype=float) if texts else np.zeros(0)

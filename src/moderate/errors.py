@@ -13,3 +13,12 @@ class InputError(ModerateError):
 
 class ModelError(ModerateError):
     """A model folder that is missing, unreadable, untrusted, or from another version."""
+
+
+class MissingExtraError(ModerateError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        super().__init__(
+            f"{purpose} needs {package}, which is not installed: pip install 'moderate[{extra}]'"
+        )

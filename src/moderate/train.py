@@ -213,6 +213,7 @@ def train_model(
         "metrics": figures,
         "reliability_dev": reliability,
         "training_seconds": None,
+        "versions": registry.runtime_versions(),
     }
     seconds = time.perf_counter() - started
     metadata["training_seconds"] = round(seconds, 1)

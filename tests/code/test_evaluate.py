@@ -403,3 +403,21 @@ def test_command_through_main(fake_io):
     assert parser.parse_args(["evaluate", "--no-baselines"]).run is cmd.run
     assert cli.main(["evaluate", "--no-baselines"]) == 0
     assert (model_dir / "evaluation.json").is_file()
+
+
+def test_missing_reference_package_names_the_extra(monkeypatch) -> None:
+    import builtins
+
+    from moderate.baselines import profanity_check_scores
+    from moderate.errors import MissingExtraError
+
+    real_import = builtins.__import__
+
+    def no_profanity_check(name, *args, **kwargs):
+        if name == "profanity_check":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_profanity_check)
+    with pytest.raises(MissingExtraError, match=r"pip install 'moderate\[test\]'"):
+        profanity_check_scores(["some text"])
