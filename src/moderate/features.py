@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
@@ -197,11 +196,3 @@ class SubwordNgrams(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "buckets_")
         return np.array([f"subword_{b}" for b in self.buckets_], dtype=object)
-
-
-def most_common_words(texts: Iterable[str], n: int) -> list[str]:
-    """The ``n`` most frequent words of normalised texts (used in tests and reports)."""
-    counter: Counter[str] = Counter()
-    for text in texts:
-        counter.update(_WORD_RE.findall(text))
-    return [word for word, _ in counter.most_common(n)]

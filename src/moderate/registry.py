@@ -83,12 +83,6 @@ def repo_models_dir(start: Path | None = None) -> Path | None:
     return None
 
 
-def packaged_model_dir() -> Path | None:
-    """The copy of the default model bundled into the installed package, if any."""
-    bundled = Path(__file__).resolve().parent / "default_model"
-    return bundled if (bundled / METADATA_NAME).is_file() else None
-
-
 def current_model_id(models_dir: Path) -> str:
     try:
         return (models_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
@@ -100,7 +94,7 @@ def resolve_model_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """Turn ``--model`` (a model folder, a models/ directory, or None) into a model folder.
 
     With no path: ``$MODERATE_MODEL``, else ``models/CURRENT`` found from the working
-    directory upwards, else the package source tree's ``models/``, else the bundled copy.
+    directory upwards, else the one above the package source tree (an editable install).
     """
     if path is None and os.environ.get(MODEL_ENV):
         path = os.environ[MODEL_ENV]
@@ -118,9 +112,6 @@ def resolve_model_dir(path: str | os.PathLike[str] | None = None) -> Path:
     for models_dir in (repo_models_dir(), repo_models_dir(Path(__file__).parent)):
         if models_dir is not None:
             return resolve_model_dir(models_dir / current_model_id(models_dir))
-    bundled = packaged_model_dir()
-    if bundled is not None:
-        return bundled
     raise ModelError("no default model found: pass --model PATH or set $MODERATE_MODEL")
 
 
