@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from moderate.errors import InputError
-from moderate.schema import LABELS, SPLITS
+from moderate.schema import LABELS, SPLITS, SUBTYPES
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -413,34 +413,26 @@ def _load_toxic_spans(data_dir: Path) -> pd.DataFrame:
     _require(spans, f_spn, ["annotation", "type", "start", "end"])
 
     spans = spans.drop_duplicates()
-    # one indicator row per (annotation, label) the annotator marked at least once
-    marked = pd.concat(
-        [
-            pd.DataFrame({"annotation": spans["annotation"].unique(), "label": "toxicity"}),
-            pd.DataFrame(
-                {"annotation": spans["annotation"], "label": spans["type"].map(_SPAN_TYPES)}
-            ).dropna(),
-        ],
-        ignore_index=True,
-    ).drop_duplicates()
+    # one indicator row per (annotation, sub-label) the annotator marked at least once
+    marked = pd.DataFrame(
+        {"annotation": spans["annotation"], "label": spans["type"].map(_SPAN_TYPES)}
+    ).dropna().drop_duplicates()
     marked["value"] = 1.0
     per_annotation = (
         marked.pivot_table(index="annotation", columns="label", values="value", aggfunc="max")
-        .reindex(columns=list(LABELS))
+        .reindex(columns=list(SUBTYPES))
         .fillna(0.0)
     )
     ann = annotations[["annotation", "comment_id"]].drop_duplicates("annotation")
-    ann = ann.join(per_annotation, on="annotation").fillna({label: 0.0 for label in LABELS})
-    per_comment = ann.groupby("comment_id")[list(LABELS)].mean()
+    ann = ann.join(per_annotation, on="annotation").fillna({label: 0.0 for label in SUBTYPES})
+    per_comment = ann.groupby("comment_id")[list(SUBTYPES)].mean()
+    # Every post was sampled from Civil Comments posts that at least half of their raters
+    # called toxic, so toxicity is 1 wherever the post was annotated. (The share of
+    # annotators marking any span measures how *explicit* the toxicity is; as a toxicity
+    # label it would teach that a toxic post without an abusive word is civil.)
+    per_comment.insert(0, "toxicity", 1.0)
     # comments without any annotation get NaN labels (and are dropped later)
     labelled = comments[["comment_id", "comment_text"]].join(per_comment, on="comment_id")
-    # Every post was sampled from Civil Comments posts that at least half of their raters
-    # called toxic, so toxicity is 1 wherever the post was annotated. The share of span
-    # annotators measures how *explicit* the toxicity is; using it as the toxicity label
-    # would teach that a toxic post without an abusive word is civil.
-    labelled["toxicity"] = labelled["toxicity"].notna().astype(float).where(
-        labelled["toxicity"].notna()
-    )
     return _frame(labelled["comment_text"], **{label: labelled[label] for label in LABELS})
 
 

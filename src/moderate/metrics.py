@@ -175,6 +175,7 @@ def choose_thresholds(
     min_reject_precision: float = 0.9,
     *,
     min_reject_positives: int = 10,
+    min_reject_score: float = 0.0,
 ) -> dict[str, float]:
     """The ``review`` and ``reject`` thresholds for one label, from dev-split scores.
 
@@ -184,7 +185,9 @@ def choose_thresholds(
       ``min_reject_precision`` with at least ``min_reject_positives`` true positives at or
       above it. If there is none, just above the highest probability of any negative
       (``nextafter(max_neg, inf)``, so no negative seen would be rejected), or ``review``
-      if there are no negatives. Always ``reject >= review``.
+      if there are no negatives. Never below ``min_reject_score`` (a floor for automatic
+      rejection when dev precision overstates precision on real traffic). Always
+      ``reject >= review``.
     """
     y, p = _binary_and_prob(y_true, prob)
     if len(y) == 0:
@@ -202,4 +205,4 @@ def choose_thresholds(
         reject = float(np.nextafter(p[y == 0].max(), np.inf))
     else:
         reject = review
-    return {"review": review, "reject": max(reject, review)}
+    return {"review": review, "reject": max(reject, review, min_reject_score)}

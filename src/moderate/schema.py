@@ -5,6 +5,9 @@ from __future__ import annotations
 #: Incivility labels, in the order every model, frame and file uses.
 LABELS: tuple[str, ...] = ("toxicity", "insult", "obscene", "identity_attack", "threat")
 
+#: The labels that refine toxicity (a comment that is none of them may still be toxic).
+SUBTYPES: tuple[str, ...] = LABELS[1:]
+
 #: Column names tried, in order, when the user does not name the text column.
 TEXT_COLUMN_CANDIDATES: tuple[str, ...] = ("text", "comment", "comment_text", "body")
 

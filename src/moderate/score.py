@@ -56,8 +56,6 @@ def resolve_model(
     with ``thresholds``, a copy whose thresholds are overridden (see
     :func:`moderate.decision.override_thresholds`)."""
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    if thresholds:
-        loaded = replace(loaded, thresholds=override_thresholds(loaded.thresholds, thresholds))
     missing = [label for label in LABELS if label not in loaded.labels]
     if missing:
         raise ModelError(
@@ -68,6 +66,8 @@ def resolve_model(
         raise ModelError(
             f"model {loaded.model_id} has no thresholds for label(s): {', '.join(no_thresholds)}"
         )
+    if thresholds:
+        loaded = replace(loaded, thresholds=override_thresholds(loaded.thresholds, thresholds))
     return loaded
 
 

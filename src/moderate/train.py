@@ -35,7 +35,7 @@ from moderate import corpora, metrics, registry
 from moderate.card import render_model_card
 from moderate.lexicon import span_word_table
 from moderate.model import DEFAULT_PARAMS, build_estimator
-from moderate.schema import LABELS
+from moderate.schema import LABELS, SUBTYPES
 
 #: Per-domain sample weights. Twitter corpora are large, profane and label offensive
 #: *language* rather than abuse; halving them keeps them from setting the tone for news
@@ -52,7 +52,6 @@ IMPLIED_NEGATIVE_MAX_TOXICITY = 0.1
 #: stream; on C3's news comments (~10% toxic) a 90%-precision-on-dev threshold alone had
 #: 29% precision. Automatic rejection is kept for near-certain cases; the rest is review.
 REJECT_MIN_PROBABILITY = 0.9
-SUBTYPE_LABELS: tuple[str, ...] = tuple(label for label in LABELS if label != "toxicity")
 
 
 @dataclass
@@ -71,7 +70,7 @@ def training_targets(frame: pd.DataFrame) -> np.ndarray:
     targets = frame[list(LABELS)].to_numpy(dtype=float, copy=True)
     tox = targets[:, LABELS.index("toxicity")]
     clean = ~np.isnan(tox) & (tox <= IMPLIED_NEGATIVE_MAX_TOXICITY)
-    for label in SUBTYPE_LABELS:
+    for label in SUBTYPES:
         j = LABELS.index(label)
         fill = clean & np.isnan(targets[:, j])
         targets[fill, j] = 0.0
@@ -83,19 +82,14 @@ def sample_weights(frame: pd.DataFrame, domain_weights: Mapping[str, float]) -> 
     return domains.map(lambda d: domain_weights.get(d, 1.0)).to_numpy(dtype=float)
 
 
-def _binary_known(frame: pd.DataFrame, label: str) -> tuple[np.ndarray, np.ndarray]:
-    known = frame[label].notna().to_numpy()
-    return known, (frame.loc[known, label].to_numpy() >= 0.5).astype(int)
-
-
 def split_metrics(
     frame: pd.DataFrame, probs: np.ndarray, thresholds: Mapping[str, Mapping[str, float]]
 ) -> dict[str, dict[str, Any]]:
     """Pooled metrics per label (truth = raw label >= 0.5 where known)."""
     out = {}
     for j, label in enumerate(LABELS):
-        known, y = _binary_known(frame, label)
-        out[label] = metrics.label_metrics(y, probs[known, j], thresholds[label]["review"])
+        known, y = metrics.binary_truth(frame[label])
+        out[label] = metrics.label_metrics(y[known], probs[known, j], thresholds[label]["review"])
     return out
 
 
@@ -141,13 +135,12 @@ def train_model(
     thresholds: dict[str, dict[str, float]] = {}
     reliability: dict[str, list[dict[str, Any]]] = {}
     for j, label in enumerate(LABELS):
-        known, y = _binary_known(dev, label)
-        chosen = metrics.choose_thresholds(y, dev_probs[known, j])
-        thresholds[label] = {
-            "review": float(chosen["review"]),
-            "reject": float(max(chosen["reject"], REJECT_MIN_PROBABILITY)),
-        }
-        reliability[label] = metrics.reliability_table(y, dev_probs[known, j])
+        known, y = metrics.binary_truth(dev[label])
+        chosen = metrics.choose_thresholds(
+            y[known], dev_probs[known, j], min_reject_score=REJECT_MIN_PROBABILITY
+        )
+        thresholds[label] = {kind: float(value) for kind, value in chosen.items()}
+        reliability[label] = metrics.reliability_table(y[known], dev_probs[known, j])
     test_probs = estimator.predict_proba(test["text"].tolist())
     figures = {
         "dev": split_metrics(dev, dev_probs, thresholds),

@@ -421,3 +421,13 @@ def test_missing_reference_package_names_the_extra(monkeypatch) -> None:
     monkeypatch.setattr(builtins, "__import__", no_profanity_check)
     with pytest.raises(MissingExtraError, match=r"pip install 'moderate\[test\]'"):
         profanity_check_scores(["some text"])
+
+
+def test_choose_thresholds_reject_floor() -> None:
+    y = np.array([0] * 50 + [1] * 50)
+    prob = np.linspace(0.0, 1.0, 100)  # perfectly separated at 0.5
+    free = ev.choose_thresholds(y, prob)
+    floored = ev.choose_thresholds(y, prob, min_reject_score=0.9)
+    assert free["reject"] < 0.9
+    assert floored["reject"] == 0.9
+    assert floored["review"] == free["review"]

@@ -11,7 +11,7 @@ import pytest
 
 from moderate import cli, registry
 from moderate.schema import LABELS
-from moderate.train import training_targets, train_model
+from moderate.train import train_model, training_targets
 
 
 def test_implied_negatives_fill_only_unknown_sublabels_of_clean_rows() -> None:
