@@ -192,3 +192,58 @@ def comments() -> pd.DataFrame:
             ],
         }
     )
+
+
+# --------------------------------------------------------------------------- tiny splitter
+
+#: Hand-made pages in two layouts, labelled line by line, to fit a tiny splitter quickly.
+_TINY_PAGE = [
+    ("Council approves new budget for {n} parks", "title"),
+    ("By Jane Doe | 3 March 2014", "byline"),
+    ("The city council approved a budget on Tuesday that adds money for parks and libraries.", "body"),
+    ("Officials said the plan would take {n} years to complete, with work starting next spring.", "body"),
+    ("Share this article", "boilerplate"),
+    ("{n} Comments", "furniture"),
+    ("Sarah says:", "comment_header"),
+    ("March {n}, 2014 at 6:57 am", "comment_header"),
+    ("Great news for families in the north of the city, finally some green space.", "comment_text"),
+    ("Reply", "furniture"),
+    ("Tom{n} says:", "comment_header"),
+    ("March {n}, 2014 at 7:12 am", "comment_header"),
+    ("I wonder where the money comes from though, taxes are already high enough.", "comment_text"),
+    ("Reply", "furniture"),
+    ("Privacy policy | Terms of use", "boilerplate"),
+]
+
+
+def tiny_labelled_pages(count: int = 12):
+    """(text, labels) pairs rendered from :data:`_TINY_PAGE` with small variations."""
+    pages = []
+    for n in range(1, count + 1):
+        lines = [(line.format(n=n), label) for line, label in _TINY_PAGE]
+        if n % 2:
+            lines = [(f"{line}" if label not in ("comment_header",) else line.replace(" says:", f" | {n}/3/2014"), label)
+                     for line, label in lines if not line.startswith("March")]
+        pages.append(("\n".join(line for line, _ in lines), [label for _, label in lines]))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def tiny_splitter_dir(tmp_path_factory) -> Path:
+    """A real splitter folder (models/splitter layout) fitted on :func:`tiny_labelled_pages`."""
+    from moderate.pages.blocks import text_blocks
+    from moderate.pages.features import page_features
+    from moderate.pages.model import LineLabeller
+    from moderate.registry import set_current
+
+    X, y = [], []
+    for text, labels in tiny_labelled_pages():
+        blocks = text_blocks(text)
+        assert len(blocks) == len(labels)
+        X.append(page_features(blocks))
+        y.append(labels)
+    labeller = LineLabeller(max_iter=20, stacked=False, max_leaf_nodes=8).fit(X, y)
+    root = tmp_path_factory.mktemp("splitter")
+    save_model_folder(root / "splitter-tiny", labeller, {"model_id": "splitter-tiny", "kind": "page-splitter", "labels": []})
+    set_current(root, "splitter-tiny")
+    return root

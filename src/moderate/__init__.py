@@ -2,6 +2,8 @@
 
 Public API (imported lazily so ``import moderate`` stays cheap)::
 
+    split_page(path_or_text) -> PageSplit      (article + individual comments of a page)
+    Splitter.load(path=None) -> Splitter       (split many pages with one loaded model)
     score_frame(df, text_col=None, model=None) -> DataFrame
     load_model(path=None) -> LoadedModel
     load_corpora(data_dir=None) -> DataFrame
@@ -22,6 +24,8 @@ _EXPORTS = {
     "load_corpora": "moderate.corpora",
     "train_model": "moderate.train",
     "LABELS": "moderate.schema",
+    "split_page": "moderate.pages.split",
+    "Splitter": "moderate.pages.split",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

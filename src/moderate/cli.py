@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from moderate.errors import ModerateError
 
 #: Command modules, in the order ``moderate --help`` lists them.
-COMMANDS: tuple[str, ...] = ("score", "train", "evaluate")
+COMMANDS: tuple[str, ...] = ("split", "score", "train", "evaluate", "train-split", "evaluate-split")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,13 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="moderate",
-        description="Reader-comment moderation: score incivility, train and evaluate models.",
+        description="Reader-comment moderation: split pages into comments, score incivility, train and evaluate models.",
     )
     parser.add_argument("--version", action="version", version=f"moderate {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMANDS:
-        module = importlib.import_module(f"moderate.commands.{name}")
+        module = importlib.import_module(f"moderate.commands.{name.replace('-', '_')}")
         module.add_parser(subparsers)
     return parser
 

@@ -149,9 +149,22 @@ def version_problems(metadata: dict[str, Any]) -> list[str]:
 
 def load_model(path: str | os.PathLike[str] | None = None) -> LoadedModel:
     """Load a model folder (see :func:`resolve_model_dir` for how ``path`` is resolved)."""
+    folder = resolve_model_dir(path)
+    estimator, metadata = load_artifact(folder)
+    return LoadedModel(
+        model_id=str(metadata["model_id"]),
+        estimator=estimator,
+        labels=tuple(metadata["labels"]),
+        thresholds=metadata["thresholds"],
+        metadata=metadata,
+        path=folder,
+    )
+
+
+def load_artifact(folder: Path) -> tuple[Any, dict[str, Any]]:
+    """The estimator and metadata of a model folder, refusing types outside the allow-list."""
     import skops.io as sio
 
-    folder = resolve_model_dir(path)
     metadata = read_metadata(folder)
     problems = version_problems(metadata)
     if any(p.startswith("model format") for p in problems):
@@ -177,19 +190,12 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LoadedModel:
         raise ModelError(f"cannot load {artifact}: {exc}{hint}") from None
     if problems:
         warnings.warn(
-            f"model {metadata.get('model_id')}: {'; '.join(problems)}; scores may differ "
+            f"model {metadata.get('model_id')}: {'; '.join(problems)}; results may differ "
             "from the ones in its metadata. Install the pinned versions or retrain.",
             ModelVersionWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    return LoadedModel(
-        model_id=str(metadata["model_id"]),
-        estimator=estimator,
-        labels=tuple(metadata["labels"]),
-        thresholds=metadata["thresholds"],
-        metadata=metadata,
-        path=folder,
-    )
+    return estimator, metadata
 
 
 class ModelVersionWarning(UserWarning):

@@ -436,7 +436,10 @@ def _check_paths(paths: Sequence[str], output: Path) -> None:
         raise InputError(f"{output}: output folder {output.parent} does not exist")
     resolved_output = output.resolve()
     for path in paths:
-        table_io.check_readable(path)
+        if _input_kind(path) == "table":
+            table_io.check_readable(path)
+        elif not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder")
         if Path(path).resolve() == resolved_output:
             raise InputError(f"{path}: the output file cannot also be an input")
 
@@ -450,8 +453,9 @@ def score_files(
     progress: bool | None = None,
     n_jobs: int | None = None,
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    splitter: Any = None,
 ) -> dict[str, Any]:
-    """Score comment tables chunk by chunk into one output table.
+    """Score comment tables (or pages, split into comments first) chunk by chunk into one table.
 
     Every input is checked (it exists, its format is known, it has a text column) and
     the model is loaded before anything is written; the output appears only when all
@@ -469,6 +473,12 @@ def score_files(
         progress: show a progress bar on stderr; None means "if stderr is a terminal".
         n_jobs: worker processes per chunk (None or -1: every core; 1: none).
         thresholds: overrides of the model's decision thresholds (as for score_frame).
+        splitter: for pages: a :class:`~moderate.pages.split.Splitter` or its folder
+            (default: ``models/splitter/CURRENT``).
+
+    Pages (``.txt``, ``.html``, ``.htm``, gzipped, or folders of them) are split first; the
+    output has one row per comment with ``source``, ``index``, ``author``, ``posted_at``,
+    ``reply_to``, ``about`` and ``text`` before the scores, and the summary adds ``pages``.
 
     Returns:
         A summary: ``rows``, ``scored``, ``empty``, ``missing``, ``decisions`` (count
@@ -479,6 +489,11 @@ def score_files(
         raise InputError(f"chunk size must be positive, got {chunk_size}")
     paths = [os.fspath(p) for p in inputs]
     _check_paths(paths, Path(output))
+    kinds = {_input_kind(p) for p in paths}
+    if kinds == {"pages"}:
+        return score_pages(paths, output, model, splitter, chunk_size, progress, n_jobs, thresholds, started)
+    if len(kinds) > 1:
+        raise InputError("pass either pages (.txt/.html/.htm or folders of them) or comment tables, not both")
     loaded = resolve_model(model, thresholds)
     peeked = [_peek(path, text_col, chunk_size) for path in paths]
     layout = _layout(peeked)
@@ -508,6 +523,13 @@ def score_files(
             bar.total = bar.n  # the total was a line-count estimate
             bar.refresh()
 
+    return _summary(statuses, decisions, started, loaded, output, paths)
+
+
+def _summary(
+    statuses: Counter[str], decisions: Counter[str], started: float, loaded: LoadedModel,
+    output: str | os.PathLike[str], paths: Sequence[str], **extra: Any,
+) -> dict[str, Any]:
     return {
         "rows": sum(statuses.values()),
         "scored": statuses[STATUS_OK],
@@ -517,5 +539,63 @@ def score_files(
         "seconds": time.perf_counter() - started,
         "model_id": loaded.model_id,
         "output": os.fspath(output),
-        "inputs": paths,
+        "inputs": list(paths),
+        **extra,
     }
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _input_kind(path: str) -> str:
+    from moderate.pages.read import PAGE_EXTENSIONS
+
+    p = Path(path)
+    if p.is_dir() or p.name.lower().endswith(PAGE_EXTENSIONS):
+        return "pages"
+    return "table"
+
+
+def score_pages(
+    paths: Sequence[str],
+    output: str | os.PathLike[str],
+    model: ModelLike,
+    splitter: Any,
+    chunk_size: int,
+    progress: bool | None,
+    n_jobs: int | None,
+    thresholds: Mapping[str, Mapping[str, float]] | None,
+    started: float,
+) -> dict[str, Any]:
+    """Split pages into comments and score them (see :func:`score_files`)."""
+    from moderate.pages.batch import comments_frame, iter_splits
+    from moderate.pages.split import Splitter
+
+    loaded = resolve_model(model, thresholds)
+    splitter = splitter if isinstance(splitter, Splitter) else Splitter.load(splitter)
+    statuses: Counter[str] = Counter()
+    decisions: Counter[str] = Counter()
+    stats: dict[str, int] = {"pages": 0, "failed": 0}
+
+    def write(writer: Any, splits: list[Any]) -> None:
+        frame = comments_frame(splits)
+        scored = _scored(frame, "text", loaded, DEFAULT_BATCH_SIZE, {}, n_jobs)
+        writer.write(scored)
+        statuses.update(scored["status"].tolist())
+        decisions.update(d for d in scored["decision"].tolist() if d is not None)
+
+    with table_io.TableWriter(output) as writer:
+        pending: list[Any] = []
+        count = 0
+        for split in iter_splits(paths, splitter, progress=progress, stats=stats):
+            pending.append(split)
+            count += len(split.comments)
+            if count >= chunk_size:
+                write(writer, pending)
+                pending, count = [], 0
+        if pending or writer.rows_written == 0:
+            write(writer, pending)
+    return _summary(
+        statuses, decisions, started, loaded, output, paths,
+        splitter_id=splitter.model_id, pages=stats["pages"], failed_pages=stats["failed"],
+    )

@@ -140,7 +140,7 @@ def _untrusted_model(tmp_path: Path, fake_model: LoadedModel) -> Path:
 
 FAILURES = {
     "missing input": (["missing.csv", "-o", "out.csv"], "missing.csv: no such file"),
-    "unknown input extension": (["comments.txt", "-o", "out.csv"], "unknown file type"),
+    "unknown input extension": (["comments.xlsx", "-o", "out.csv"], "unknown file type"),
     "unknown output extension": (["comments.csv", "-o", "out.xlsx"], "unknown file type"),
     "missing text column": (["no_text.csv", "-o", "out.csv"], "no text column.*'id', 'message'"),
     "unknown --text-col": (
@@ -178,7 +178,7 @@ def test_expected_failures_exit_2_with_one_line_and_no_output(
     work = tmp_path / "work"
     work.mkdir()
     comments.to_csv(work / "comments.csv", index=False)
-    comments.to_csv(work / "comments.txt", index=False)
+    comments.to_csv(work / "comments.xlsx", index=False)
     pd.DataFrame({"id": [1], "message": ["hi"]}).to_csv(work / "no_text.csv", index=False)
     (work / "malformed.csv").write_text(
         "text,n\n" + "fine,1\n" * 20 + "broken,2,3\n", encoding="utf-8"

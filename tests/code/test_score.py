@@ -465,7 +465,7 @@ def test_explicit_text_column_for_files(tmp_path: Path, fake_model: LoadedModel)
     ("inputs", "output", "match"),
     [
         (["missing.csv"], "out.csv", "missing.csv: no such file"),
-        (["in.txt"], "out.csv", "unknown file type"),
+        (["in.docx"], "out.csv", "unknown file type"),
         (["in.csv"], "out.xlsx", "unknown file type"),
         (["in.csv"], "nodir/out.csv", "does not exist"),
         (["in.csv", "missing.jsonl"], "out.csv", "missing.jsonl: no such file"),
@@ -476,7 +476,7 @@ def test_bad_arguments_fail_before_writing(
     tmp_path: Path, fake_model: LoadedModel, comments: pd.DataFrame, inputs, output, match
 ) -> None:
     write_table(comments, tmp_path / "in.csv")
-    (tmp_path / "in.txt").write_text("text\nhi\n", encoding="utf-8")
+    (tmp_path / "in.docx").write_text("text\nhi\n", encoding="utf-8")
     before = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(InputError, match=match):
         score_files(

@@ -9,7 +9,7 @@ from typing import Any
 
 from moderate.schema import DECISIONS
 
-HELP = "score comments in CSV / TSV / JSON Lines / Parquet files"
+HELP = "score comments in tables (CSV / TSV / JSON Lines / Parquet) or in pages (text / HTML)"
 
 
 def _positive_int(value: str) -> int:
@@ -31,10 +31,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "Score every comment in the input tables and write the input columns plus one "
             "probability per label, a decision (reject / review / approve), a status and the "
             "model id. Formats follow the extensions: .csv, .tsv/.tab, .jsonl/.ndjson "
-            "(optionally .gz), .parquet/.pq."
+            "(optionally .gz), .parquet/.pq. Pages (.txt, .html, .htm, optionally .gz, or folders "
+            "of them) are first split into their comments (see moderate split); the output then "
+            "has one row per comment with source, index, author, posted_at, reply_to and about."
         ),
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="comment table(s) to score")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="comment table(s), or pages / folders of pages")
     parser.add_argument(
         "-o",
         "--output",
@@ -52,6 +54,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--model",
         metavar="PATH",
         help="model folder or models/ directory (default: $MODERATE_MODEL, else models/CURRENT)",
+    )
+    parser.add_argument(
+        "--splitter",
+        metavar="PATH",
+        help="page splitter model folder, for pages (default: models/splitter/CURRENT)",
     )
     parser.add_argument(
         "--chunk-size",
@@ -91,8 +98,12 @@ def format_summary(summary: dict[str, Any]) -> str:
         unscored.append(f"{summary['missing']} missing")
     not_scored = f" ({', '.join(unscored)} text)" if unscored else ""
     decisions = ", ".join(f"{d} {summary['decisions'][d]}" for d in DECISIONS)
+    pages = ""
+    if "pages" in summary:
+        failed = f", {summary['failed_pages']} unreadable" if summary.get("failed_pages") else ""
+        pages = f"{summary['pages']} pages{failed}: "
     return (
-        f"scored {summary['scored']} of {summary['rows']} rows{not_scored}: {decisions}"
+        f"{pages}scored {summary['scored']} of {summary['rows']} rows{not_scored}: {decisions}"
         f" -> {summary['output']} (model {summary['model_id']}, {summary['seconds']:.1f} s)"
     )
 
@@ -125,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             n_jobs=args.jobs,
             thresholds=parse_threshold_options(args.threshold),
             progress=False if args.no_progress else None,
+            splitter=args.splitter,
         )
     print(f"moderate score: {format_summary(summary)}", file=sys.stderr)
     return 0

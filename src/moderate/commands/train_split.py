@@ -1,0 +1,57 @@
+"""``moderate train-split``: train the page splitter and write models/splitter/<id>/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from moderate.commands.train import parse_params
+from moderate.errors import InputError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train-split",
+        help="train the page splitter (line classifier) and write models/splitter/<id>/",
+        description=(
+            "Train the page splitter on the annotated dragnet pages (held-out sites excluded), "
+            "pages rendered in the training layout families and the scrapinghub pages (held-out "
+            "pages excluded); write a model folder under models/splitter/ and make it current."
+        ),
+    )
+    parser.add_argument("--data-dir", type=Path, default=Path("data"), help="default: data")
+    parser.add_argument("--models-dir", type=Path, default=Path("models") / "splitter", help="default: models/splitter")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--rendered-text", type=int, default=None, metavar="N", help="rendered text pages to train on")
+    parser.add_argument("--rendered-html", type=int, default=None, metavar="N", help="rendered HTML pages to train on")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a LineLabeller parameter, e.g. --param max_iter=300; repeatable")
+    parser.add_argument("--no-promote", action="store_true", help="write the folder but keep models/splitter/CURRENT")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from moderate.pages.model import LineLabeller
+    from moderate.pages.train import (
+        DEFAULT_RENDERED_HTML,
+        DEFAULT_RENDERED_TEXT,
+        train_and_save,
+    )
+
+    params = parse_params(args.param)
+    unknown = set(params) - set(LineLabeller().get_params()) | ({"random_state"} & set(params))
+    if unknown:
+        raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(LineLabeller().get_params())}")
+    if not (args.data_dir / "pages" / "annotations" / "dragnet").is_dir():
+        raise InputError(f"{args.data_dir}: no pages/annotations/dragnet folder (run from the repository root or pass --data-dir)")
+    folder = train_and_save(
+        args.data_dir, args.models_dir, seed=args.seed,
+        n_text=DEFAULT_RENDERED_TEXT if args.rendered_text is None else args.rendered_text,
+        n_html=DEFAULT_RENDERED_HTML if args.rendered_html is None else args.rendered_html,
+        params=params, promote=not args.no_promote,
+        log=lambda message: print(message, file=sys.stderr, flush=True),
+    )
+    print(folder)
+    return 0

@@ -1,0 +1,311 @@
+"""From labelled blocks to records: the article, each comment, and the boilerplate.
+
+The classifier says what each block is; this module decides which blocks make one comment,
+who wrote it and when, which comment it answers, and which story a widget comment is about.
+Every block ends up in exactly one place (``PageSplit.labels`` and ``PageSplit.comment_of``
+record where), so nothing on the page is lost or invented.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from moderate.pages import labels as L
+from moderate.pages.blocks import Block
+from moderate.pages.dates import DateReader, date_spans
+from moderate.pages.resources import load_phrases
+
+_SEPARATORS = re.compile(r"\s*(?:\||•|·|–|—|\s/\s|(?<!:):\s|:$|,\s|\(|\)|\[|\]|›)\s*")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"^\s*(?:#\s?\d+|\d+[.)])\s*")
+_PAREN_NUM = re.compile(r"\(#?\d+\)|#\d{3,}")
+_REPLY_TO = re.compile(r"^\s*(?:in reply to|replying to|reply to|re:|antwort an|en réponse à|en respuesta a|in risposta a)\s+@?(.+?)\s*:?\s*$", re.IGNORECASE)
+_VERBS = frozenset({
+    "says", "said", "say", "wrote", "writes", "replied", "commented", "schrieb", "sagt", "schreibt",
+    "antwortete", "dit", "écrit", "escribió", "escribe", "dice", "dijo", "scrive", "zegt", "schreef",
+    "escreveu", "disse",
+})
+_LEADS = ("posted by", "written by", "comment by", "submitted by", "by", "from", "von", "par", "por", "di", "door")
+_PREPOSITIONS = frozenset({"on", "at", "am", "um", "le", "à", "el", "em", "op", "in", "posted", "il", "de"})
+
+
+@dataclass
+class Comment:
+    index: int
+    author: str | None
+    posted_at: str | None
+    text: str
+    reply_to: int | None = None
+    about: str | None = None
+    blocks: list[int] = field(default_factory=list)
+    level: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "author": self.author, "posted_at": self.posted_at, "text": self.text,
+            "reply_to": self.reply_to, "about": self.about,
+        }
+
+
+@dataclass
+class PageSplit:
+    """The split of one page. ``labels[i]`` and ``comment_of[i]`` say where block ``i`` went."""
+
+    source: str
+    article: dict[str, Any]
+    comments: list[Comment]
+    boilerplate: list[str]
+    blocks: list[Block]
+    labels: list[str]
+    comment_of: list[int | None]
+    fmt: str = "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "article": dict(self.article),
+            "comments": [c.to_dict() for c in self.comments],
+            "boilerplate": list(self.boilerplate),
+        }
+
+
+#: Displayed names that are also furniture words: keep them as authors.
+_NAME_WORDS = frozenset({"anonymous", "guest", "member", "moderator", "staff", "verified", "name"})
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    words = (load_phrases("furniture") - _NAME_WORDS) | {"published", "updated", "posted", "last", "modified"}
+    return frozenset(words) | _PREPOSITIONS
+
+
+def clean_name(line: str) -> str | None:
+    """The person's name in a comment header or byline line, if it shows one."""
+    text = line
+    for a, b in reversed(date_spans(text)):
+        text = text[:a] + " | " + text[b:]
+    text = _PAREN_NUM.sub(" | ", text)
+    text = _URL.sub(" | ", text)
+    text = _LEADING_NUMBER.sub("", text)
+    for chunk in _SEPARATORS.split(text):
+        words = chunk.split()
+        lowered = [w.lower().strip(".,:;") for w in words]
+        # strip leading "by" / "posted by"
+        changed = True
+        while changed and lowered:
+            changed = False
+            for lead in _LEADS:
+                parts = lead.split()
+                if lowered[:len(parts)] == parts:
+                    words, lowered = words[len(parts):], lowered[len(parts):]
+                    changed = True
+                    break
+        cut = len(words)
+        for i, w in enumerate(lowered):
+            if w in _VERBS or (i > 0 and w in _PREPOSITIONS):
+                cut = i
+                break
+        words = words[:cut]
+        while words and words[-1].lower().strip(".,:;!") in _not_names():
+            words = words[:-1]
+        while words and words[0].lower().strip(".,:;!") in _not_names():
+            words = words[1:]
+        name = " ".join(words).strip(" ,:;-–—'\"/@")
+        last = name.rsplit(" ", 1)[-1]
+        if name.endswith(".") and not (len(last) <= 4 or "." in last[:-1]):
+            name = name.rstrip(".")
+        if name and len(name) <= 60 and len(words) <= 6 and any(ch.isalpha() for ch in name):
+            return name
+    return None
+
+
+def date_text(line: str) -> str | None:
+    spans = date_spans(line)
+    if not spans:
+        return None
+    return line[spans[0][0]:spans[-1][1]].strip(" |,") or None
+
+
+def assemble(
+    blocks: list[Block], labels: list[str], source: str = "<page>", fmt: str = "text",
+    starts: list[bool] | None = None,
+) -> PageSplit:
+    """Build the page's records from block labels; ``starts[i]`` says whether comment block ``i``
+    starts a new comment (from :class:`~moderate.pages.segment.CommentSegmenter`; without it a
+    comment starts at every header that follows a non-header)."""
+    n = len(blocks)
+    labels = list(labels)
+    reader = DateReader(b.text for b, lab in zip(blocks, labels) if lab in (L.COMMENT_HEADER, L.BYLINE))
+    comment_of: list[int | None] = [None] * n
+    groups = _one_header_each(_group_comments(labels, starts), blocks, labels)
+    comments: list[Comment] = []
+    for k, members in enumerate(groups):
+        for i in members:
+            comment_of[i] = k
+        headers = [blocks[i].text for i in members if labels[i] == L.COMMENT_HEADER]
+        texts = [blocks[i].text for i in members if labels[i] == L.COMMENT_TEXT]
+        author = next((name for name in map(clean_name, headers) if name), None)
+        posted = None
+        for h in headers:
+            posted = reader.read(h)
+            if posted:
+                break
+        if posted is None:
+            posted = next((d for d in map(date_text, headers) if d), None)
+        first = blocks[members[0]]
+        level = first.nest if fmt == "html" else first.indent
+        comments.append(Comment(k, author, posted, "\n\n".join(texts), blocks=members, level=level))
+    _inline_authors(comments)
+    _link_replies(comments, blocks, labels)
+    _attach_widgets(comments, labels, blocks, comment_of)
+    article = _article(blocks, labels, reader)
+    boilerplate = [b.text for b, lab in zip(blocks, labels) if lab in (L.BOILERPLATE, L.FURNITURE)]
+    return PageSplit(source, article, comments, boilerplate, blocks, labels, comment_of, fmt)
+
+
+def _has_date(text: str) -> bool:
+    return bool(date_spans(text))
+
+
+def _group_comments(labels: list[str], starts: list[bool] | None) -> list[list[int]]:
+    groups: list[list[int]] = []
+    previous = None
+    for i, lab in enumerate(labels):
+        if lab not in L.COMMENT_LABELS:
+            continue
+        if starts is not None:
+            new = starts[i] or not groups
+        else:
+            new = not groups or (lab == L.COMMENT_HEADER and previous != L.COMMENT_HEADER)
+        if new:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+        previous = lab
+    return groups
+
+
+_INLINE_NAME = re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2}): (?=\S)")
+
+
+def _inline_authors(comments: list[Comment]) -> None:
+    """Headerless comments written "Name: text" take their author from the prefix - but only
+    when most headerless comments of the page do it (a lone "Update: ..." is not a name)."""
+    candidates = [c for c in comments if c.author is None and c.text]
+    matches = [(c, _INLINE_NAME.match(c.text)) for c in candidates]
+    hits = [(c, m) for c, m in matches if m and clean_name(m.group(1)) == m.group(1)]
+    if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
+        return
+    for c, m in hits:
+        c.author = m.group(1)
+        c.text = c.text[m.end():]
+
+
+def _one_header_each(groups: list[list[int]], blocks: list[Block], labels: list[str]) -> list[list[int]]:
+    """A comment has one author: a header line that names someone else and dates the comment
+    again starts a new comment (two header-only comments in a row are two comments)."""
+    out: list[list[int]] = []
+    for group in groups:
+        current: list[int] = []
+        seen_name = None
+        for i in group:
+            name = None
+            if labels[i] == L.COMMENT_HEADER and _has_date(blocks[i].text):
+                name = clean_name(blocks[i].text)
+            if name and seen_name and name != seen_name and current:
+                out.append(current)
+                current = []
+            if name:
+                seen_name = name
+            current.append(i)
+        out.append(current)
+    return out
+
+
+def _link_replies(comments: list[Comment], blocks: list[Block], labels: list[str]) -> None:
+    levels = {c.level for c in comments}
+    for k, c in enumerate(comments):
+        parent = None
+        if len(levels) > 1:
+            for j in range(k - 1, -1, -1):
+                if comments[j].level < c.level:
+                    parent = j
+                    break
+                if comments[j].level == c.level and parent is None and j < k - 1:
+                    pass
+        name = _addressed_name(c, blocks, labels)
+        if name:
+            match = _latest_author(comments[:k], name)
+            if match is not None:
+                parent = match
+        c.reply_to = parent
+
+
+def _addressed_name(c: Comment, blocks: list[Block], labels: list[str]) -> str | None:
+    if c.text.startswith("@"):
+        return c.text[1:80]
+    start, end = c.blocks[0], c.blocks[-1]
+    for i in range(max(start - 1, 0), end + 1):
+        m = _REPLY_TO.match(blocks[i].text)
+        if m and labels[i] in (L.FURNITURE, L.COMMENT_HEADER, L.BOILERPLATE):
+            return m.group(1)
+    return None
+
+
+def _latest_author(previous: list[Comment], addressed: str) -> int | None:
+    target = addressed.lower()
+    best, best_len = None, 0
+    for j in range(len(previous) - 1, -1, -1):
+        author = (previous[j].author or "").lower()
+        at_boundary = len(target) == len(author) or not target[len(author):][:1].isalnum()
+        if author and target.startswith(author) and len(author) > best_len and at_boundary:
+            best, best_len = j, len(author)
+    return best
+
+
+def _attach_widgets(comments: list[Comment], labels: list[str], blocks: list[Block], comment_of: list[int | None]) -> None:
+    titles = [i for i, lab in enumerate(labels) if lab == L.WIDGET_TITLE]
+    if not titles:
+        return
+    trailing = titles[0] > 0 and labels[titles[0] - 1] in L.COMMENT_LABELS
+    for t in titles:
+        text = blocks[t].text
+        step = -1 if trailing else 1
+        j = t + step
+        if not trailing:
+            while 0 <= j < len(labels) and labels[j] in (L.FURNITURE, L.BOILERPLATE) and j - t <= 2:
+                j += step
+        while 0 <= j < len(labels) and labels[j] in L.COMMENT_LABELS:
+            k = comment_of[j]
+            if k is not None and comments[k].about is None:
+                comments[k].about = text
+            j += step
+    for c in comments:
+        if c.about is not None and c.reply_to is not None and comments[c.reply_to].about != c.about:
+            c.reply_to = None
+
+
+def _article(blocks: list[Block], labels: list[str], reader: DateReader) -> dict[str, Any]:
+    title_parts: list[str] = []
+    for i, lab in enumerate(labels):
+        if lab == L.TITLE:
+            if title_parts and labels[i - 1] != L.TITLE:
+                break
+            if blocks[i].text not in title_parts:
+                title_parts.append(blocks[i].text)
+    byline = None
+    published = None
+    for b, lab in zip(blocks, labels):
+        if lab != L.BYLINE:
+            continue
+        if byline is None:
+            name = clean_name(b.text)
+            if name and not _has_date(name):
+                byline = name
+        if published is None:
+            published = reader.read(b.text)
+    body = "\n\n".join(b.text for b, lab in zip(blocks, labels) if lab == L.BODY)
+    return {"title": " ".join(title_parts) or None, "byline": byline, "published": published, "body": body}

@@ -1,0 +1,177 @@
+"""The sequence-aware line classifier.
+
+Three steps, all fitted on labelled pages:
+
+1. a gradient-boosted classifier on each block's features plus its neighbours' (a window);
+2. a second classifier that also sees the first one's probabilities for the neighbours and
+   for wider stretches before and after (stacking; trained on out-of-fold probabilities so it
+   learns how the first step errs on unseen pages);
+3. Viterbi decoding with label-to-label transition probabilities counted on the training
+   pages, so that e.g. a lone "body" line between two comments must be very likely to win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+
+from moderate.pages.features import shifted, window_features
+from moderate.pages.labels import LINE_LABELS
+
+K = len(LINE_LABELS)
+_CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_SPANS = (5, 20)
+
+
+def _stack_features(P: np.ndarray) -> np.ndarray:
+    """Neighbour probabilities and running means before/after each block."""
+    n = P.shape[0]
+    parts = [P, *(shifted(P, off) for off in _CONTEXT_OFFSETS)]
+    cum = np.vstack([np.zeros((1, P.shape[1])), np.cumsum(P, axis=0)])
+    idx = np.arange(n)
+    for span in _SPANS:
+        lo = np.maximum(idx - span, 0)
+        parts.append((cum[idx] - cum[lo]) / np.maximum(idx - lo, 1)[:, None])
+        hi = np.minimum(idx + 1 + span, n)
+        parts.append((cum[hi] - cum[idx + 1]) / np.maximum(hi - idx - 1, 1)[:, None])
+    parts.append(cum[idx] / np.maximum(idx, 1)[:, None])
+    parts.append((cum[n] - cum[idx + 1]) / np.maximum(n - idx - 1, 1)[:, None])
+    return np.hstack(parts).astype(np.float32)
+
+
+class LineLabeller(ClassifierMixin, BaseEstimator):
+    """Labels every block of a page with one of :data:`~moderate.pages.labels.LINE_LABELS`.
+
+    ``fit`` and ``predict_pages`` take lists of per-page base feature matrices (from
+    :func:`~moderate.pages.features.page_features`); windows are added here.
+    """
+
+    def __init__(
+        self,
+        max_iter: int = 100,
+        learning_rate: float = 0.15,
+        max_leaf_nodes: int = 31,
+        l2_regularization: float = 1.0,
+        stacked: bool = True,
+        folds: int = 3,
+        transition_weight: float = 1.0,
+        prior_power: float = 0.5,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.l2_regularization = l2_regularization
+        self.stacked = stacked
+        self.folds = folds
+        self.transition_weight = transition_weight
+        self.prior_power = prior_power
+        self.random_state = random_state
+
+    def _booster(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization,
+            early_stopping=False,
+            random_state=self.random_state,
+        )
+
+    def fit(self, pages: Sequence[np.ndarray], labels: Sequence[Sequence[str]], weights: Sequence[float] | None = None,
+            blocks: Sequence[Sequence[Any]] | None = None, comment_ids: Sequence[Sequence[int | None]] | None = None):
+        """Fit on per-page feature matrices and labels; with ``blocks`` and ``comment_ids`` (the
+        true comment of every block) also fit the comment segmenter."""
+        index = {label: k for k, label in enumerate(LINE_LABELS)}
+        Xw = [window_features(X) for X in pages]
+        ys = [np.array([index[label] for label in y], dtype=np.int64) for y in labels]
+        X = np.vstack(Xw)
+        y = np.concatenate(ys)
+        groups = np.concatenate([np.full(len(v), i) for i, v in enumerate(ys)])
+        sw = None
+        if weights is not None:
+            sw = np.concatenate([np.full(len(v), w, dtype=np.float64) for v, w in zip(ys, weights)])
+        self.classes_ = np.array(LINE_LABELS)
+        self.first_ = self._booster().fit(X, y, sample_weight=sw)
+        if self.stacked:
+            oof = np.zeros((len(y), K))
+            for train, test in GroupKFold(n_splits=self.folds).split(X, y, groups):
+                model = self._booster().fit(X[train], y[train], sample_weight=None if sw is None else sw[train])
+                oof[test] = self._full_proba(model, X[test])
+            stacked, start = [], 0
+            for v in ys:
+                stacked.append(_stack_features(oof[start:start + len(v)]))
+                start += len(v)
+            self.second_ = self._booster().fit(np.hstack([X, np.vstack(stacked)]), y, sample_weight=sw)
+        counts = np.ones((K, K))
+        start_counts = np.ones(K)
+        for v in ys:
+            if len(v):
+                start_counts[v[0]] += 1
+                np.add.at(counts, (v[:-1], v[1:]), 1)
+        self.log_transitions_ = np.log(counts / counts.sum(axis=1, keepdims=True))
+        self.log_start_ = np.log(start_counts / start_counts.sum())
+        prior = np.bincount(y, minlength=K).astype(np.float64) + 1.0
+        self.log_prior_ = np.log(prior / prior.sum())
+        self.segmenter_ = None
+        if blocks is not None and comment_ids is not None:
+            from moderate.pages.segment import CommentSegmenter
+
+            items = [(b, list(lab), X, ids) for b, lab, X, ids in zip(blocks, labels, pages, comment_ids)]
+            keep = [k for k, ids in enumerate(comment_ids) if any(i is not None for i in ids)]
+            self.segmenter_ = CommentSegmenter(random_state=self.random_state).fit(
+                [items[k] for k in keep], weights=None if weights is None else [weights[k] for k in keep]
+            )
+        return self
+
+    @staticmethod
+    def _full_proba(model: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
+        out = np.zeros((X.shape[0], K))
+        out[:, model.classes_] = model.predict_proba(X)
+        return out
+
+    def page_probabilities(self, pages: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Per-block label probabilities for each page (one batched call per step)."""
+        sizes = [len(X) for X in pages]
+        if not sum(sizes):
+            return [np.zeros((0, K)) for _ in pages]
+        Xw = np.vstack([window_features(X) for X in pages])
+        P = self._full_proba(self.first_, Xw)
+        if getattr(self, "second_", None) is not None:
+            stacked, start = [], 0
+            for size in sizes:
+                stacked.append(_stack_features(P[start:start + size]))
+                start += size
+            P = self._full_proba(self.second_, np.hstack([Xw, np.vstack(stacked)]))
+        out, start = [], 0
+        for size in sizes:
+            out.append(P[start:start + size])
+            start += size
+        return out
+
+    def decode(self, P: np.ndarray) -> np.ndarray:
+        """Most likely label sequence (indices) given per-block probabilities."""
+        n = P.shape[0]
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        emit = np.log(np.clip(P, 1e-9, 1.0)) - self.prior_power * self.log_prior_
+        trans = self.transition_weight * self.log_transitions_
+        score = self.transition_weight * self.log_start_ + emit[0]
+        back = np.zeros((n, K), dtype=np.int64)
+        for i in range(1, n):
+            cand = score[:, None] + trans
+            back[i] = np.argmax(cand, axis=0)
+            score = cand[back[i], np.arange(K)] + emit[i]
+        path = np.zeros(n, dtype=np.int64)
+        path[-1] = int(np.argmax(score))
+        for i in range(n - 1, 0, -1):
+            path[i - 1] = back[i, path[i]]
+        return path
+
+    def predict_pages(self, pages: Sequence[np.ndarray]) -> list[list[str]]:
+        return [[LINE_LABELS[k] for k in self.decode(P)] for P in self.page_probabilities(pages)]

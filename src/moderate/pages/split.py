@@ -1,0 +1,138 @@
+"""Splitting pages: read, cut into blocks, describe, label, assemble.
+
+``split_page(path_or_text)`` is the one-call Python API; :class:`Splitter` keeps a loaded
+model and splits many pages in batches (one classifier call per batch, which is what makes
+hundreds of pages per second possible).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from moderate.errors import InputError, ModelError
+from moderate.pages.assemble import PageSplit, assemble
+from moderate.pages.blocks import Block, html_blocks, page_title, text_blocks
+from moderate.pages.features import page_features
+from moderate.pages.read import HTML, RawPage, page_from_bytes, read_page
+
+SPLITTER_DIR = "splitter"
+SPLITTER_ENV = "MODERATE_SPLITTER"
+#: Pages with more text blocks than this are refused with a one-line error (a 5 MB page has ~100k).
+MAX_BLOCKS = 250_000
+
+
+@dataclass
+class PreparedPage:
+    raw: RawPage
+    blocks: list[Block]
+    features: Any
+
+
+def prepare(raw: RawPage) -> PreparedPage:
+    if raw.fmt == HTML:
+        blocks = html_blocks(raw.text)
+        title = page_title(raw.text)
+    else:
+        blocks = text_blocks(raw.text)
+        title = None
+    if len(blocks) > MAX_BLOCKS:
+        raise InputError(f"{raw.source}: {len(blocks)} text blocks; pages over {MAX_BLOCKS} blocks are not supported")
+    return PreparedPage(raw, blocks, page_features(blocks, is_html=raw.fmt == HTML, doc_title=title))
+
+
+def resolve_splitter_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """``--splitter`` (a model folder or a folder with CURRENT), else ``$MODERATE_SPLITTER``,
+    else ``models/splitter/CURRENT`` found from the working directory upwards or beside the package."""
+    from moderate.registry import (
+        ARTIFACT_NAME,
+        CURRENT_NAME,
+        METADATA_NAME,
+        current_model_id,
+    )
+
+    if path is None and os.environ.get(SPLITTER_ENV):
+        path = os.environ[SPLITTER_ENV]
+    if path is not None:
+        folder = Path(path)
+        if (folder / CURRENT_NAME).is_file():
+            folder = folder / current_model_id(folder)
+        if not (folder / METADATA_NAME).is_file() or not (folder / ARTIFACT_NAME).is_file():
+            raise ModelError(f"not a splitter model folder: {folder} (needs {ARTIFACT_NAME} and {METADATA_NAME})")
+        return folder
+    for start in (Path.cwd().resolve(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            candidate = folder / "models" / SPLITTER_DIR
+            if (candidate / CURRENT_NAME).is_file():
+                return resolve_splitter_dir(candidate)
+    raise ModelError("no splitter model found: pass --splitter PATH or set $MODERATE_SPLITTER")
+
+
+class Splitter:
+    """A loaded line classifier plus the assembly step."""
+
+    def __init__(self, labeller: Any, model_id: str = "unsaved", metadata: dict[str, Any] | None = None) -> None:
+        self.labeller = labeller
+        self.model_id = model_id
+        self.metadata = metadata or {}
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Splitter:
+        from moderate.registry import load_artifact
+
+        folder = resolve_splitter_dir(path)
+        labeller, metadata = load_artifact(folder)
+        return cls(labeller, str(metadata.get("model_id", folder.name)), metadata)
+
+    def label(self, prepared: Sequence[PreparedPage]) -> list[list[str]]:
+        return self.labeller.predict_pages([p.features for p in prepared])
+
+    def split_prepared(self, prepared: Sequence[PreparedPage]) -> list[PageSplit]:
+        labelled = self.label(prepared)
+        segmenter = getattr(self.labeller, "segmenter_", None)
+        if segmenter is not None:
+            starts = segmenter.starts_pages([(p.blocks, labels, p.features) for p, labels in zip(prepared, labelled)])
+        else:
+            starts = [None] * len(prepared)
+        return [
+            assemble(p.blocks, labels, p.raw.source, p.raw.fmt, starts=s)
+            for p, labels, s in zip(prepared, labelled, starts)
+        ]
+
+    def split_raw(self, raws: Iterable[RawPage], batch_size: int = 64) -> Iterator[PageSplit]:
+        batch: list[PreparedPage] = []
+        for raw in raws:
+            batch.append(prepare(raw))
+            if len(batch) >= batch_size:
+                yield from self.split_prepared(batch)
+                batch = []
+        if batch:
+            yield from self.split_prepared(batch)
+
+    def split_files(self, paths: Iterable[str | os.PathLike[str]], batch_size: int = 64) -> Iterator[PageSplit]:
+        return self.split_raw((read_page(p) for p in paths), batch_size)
+
+    def split_text(self, text: str, source: str = "<text>", fmt: str | None = None) -> PageSplit:
+        raw = page_from_bytes(text.encode("utf-8"), source, fmt)
+        return self.split_prepared([prepare(raw)])[0]
+
+
+_DEFAULT: Splitter | None = None
+
+
+def split_page(page: str | os.PathLike[str] | bytes, splitter: Splitter | None = None, fmt: str | None = None) -> PageSplit:
+    """Split one page given as a path, as bytes, or as the page's text (a str containing a newline)."""
+    global _DEFAULT
+    if splitter is None:
+        if _DEFAULT is None:
+            _DEFAULT = Splitter.load()
+        splitter = _DEFAULT
+    if isinstance(page, bytes):
+        raw = page_from_bytes(page, "<bytes>", fmt)
+        return splitter.split_prepared([prepare(raw)])[0]
+    if isinstance(page, str) and ("\n" in page or "<" in page[:200]):
+        return splitter.split_text(page, fmt=fmt)
+    return splitter.split_prepared([prepare(read_page(page, fmt))])[0]

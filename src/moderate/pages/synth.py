@@ -1,0 +1,2797 @@
+"""Synthetic news pages with line-level truth, for training and evaluating the page splitter.
+
+Real article bodies (``data/pages/scrapinghub``) and real reader comments (the comment corpora)
+are rendered into many comment-system layouts and page skeletons, as a plain-text dump (what a
+scraper's text extraction gives) or as an HTML document whose text-bearing elements carry
+``data-gold`` / ``data-comment`` attributes.
+
+Public API
+----------
+* :class:`GoldLine`, :class:`RenderedPage` - the output.
+* :data:`LAYOUTS`, :data:`TRAIN_LAYOUTS`, :data:`HELDOUT_LAYOUTS`, :data:`LAYOUT_DESCRIPTIONS`.
+* :func:`load_sources` - real articles and comment texts.
+* :func:`render_page` - one page from one article and a list of comment texts.
+* :func:`synthetic_pages` - ``n`` deterministic pages for a seed.
+
+Conventions of the truth
+------------------------
+* ``article["title"]`` is ``""`` when the page shows no title line; ``byline`` is the author name(s)
+  as shown (``None`` if no author is shown); ``published`` is the ISO date shown in a byline line.
+* ``comments[i]["author"]`` is a substring of one of the comment's header lines (usually the first;
+  a later one for date-first two-line headers or when the extractor splits a header into fragments),
+  or, for "Name: text" layouts, of its first text line (those lines are ``comment_text``: their main
+  job is the text); ``None`` when no name is shown. ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
+  ``YYYY-MM-DDTHH:MM`` or ``...:SS``); relative ("3 years ago") or year-less times give ``None``.
+* ``text`` is the comment as shown: paragraphs joined by a blank line (``"\\n\\n"``), including an
+  "@Name" prefix or a quoted passage when the page shows one; widget comments are truncated as shown.
+* ``reply_to`` is set only when the page shows the relation (nesting, "@Name", "In reply to ...",
+  a quote of the parent) and always points to an earlier comment.
+* Whitespace-only lines of a text dump are blank lines (label ``None``).
+* Labelling choices: slashdot subject/score lines, "Like · Reply · 2y", vote counts, "In reply to X"
+  and widget headings are ``furniture``; a Facebook affiliation line under the name is
+  ``comment_header``; the WordPress widget line "Name on Story title" is the ``comment_header`` of a
+  comment with empty text; widget story titles are ``widget_title`` and their "| 11:45 | (10)" meta
+  lines ``boilerplate``; a sign-in/guest form above the article is ``boilerplate``, inside the
+  comment section ``furniture``.
+
+Data (names, furniture and boilerplate strings in seven languages, date formats, ...) lives in
+``resources/synth/*.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import hashlib
+import html as _html
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from moderate.pages import labels as _L
+
+__all__ = [
+    "HELDOUT_LAYOUTS",
+    "LAYOUTS",
+    "LAYOUT_DESCRIPTIONS",
+    "TRAIN_LAYOUTS",
+    "GoldLine",
+    "RenderedPage",
+    "load_sources",
+    "render_page",
+    "synthetic_pages",
+]
+
+TITLE, BYLINE, BODY, BOILER = _L.TITLE, _L.BYLINE, _L.BODY, _L.BOILERPLATE
+FURN, HEAD, CTEXT, WTITLE = _L.FURNITURE, _L.COMMENT_HEADER, _L.COMMENT_TEXT, _L.WIDGET_TITLE
+
+_RES = Path(__file__).resolve().parent / "resources" / "synth"
+LANGS = ("en", "de", "fr", "es", "it", "nl", "pt")
+
+
+@cache
+def _res(name: str) -> dict:
+    return json.loads((_RES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _T(layout: str, key: str):
+    """Templates of one layout family (resources/synth/layouts.json)."""
+    return _res("layouts")[layout][key]
+
+
+# =========================================================================== public types
+
+
+@dataclass
+class GoldLine:
+    """One line of a text page (blank lines included, with label ``None``)."""
+
+    text: str
+    label: str | None
+    comment: int | None
+
+
+@dataclass
+class RenderedPage:
+    text: str
+    fmt: str
+    layout: str
+    lines: list[GoldLine]
+    article: dict
+    comments: list[dict]
+
+
+LAYOUT_DESCRIPTIONS: dict[str, str] = {
+    "wordpress": "WordPress comment-list: 'Name says:' / date line / text / 'Reply', nested ol.children, 'Leave a Reply' form",
+    "disqus": "Disqus: 'Name • 3 years ago' / text / 'Reply • Share ›' / '△ 12 ▽', Disqus chrome, relative times",
+    "pipe": "one-line 'Name | 12/12/2016' headers (Rudaw-like), '@Name:' replies, often a guest sign-in form above the title",
+    "forum": "forum posts: '#3 Name wrote:' / user info / quoted parent posts / 'Quote Reply Report'",
+    "slashdot": "slashdot: subject+score line, 'by Name (12345) on Tuesday July 24, @01:06PM (#4075..)', deep indentation, whitespace junk",
+    "reddit": "reddit: '[–] Name 12 points 5 hours ago' / text / 'permalink save report reply', or new-reddit 'level 2' / Name / '· 5h'",
+    "footer": "header after the text: 'Posted by: Name at October 11, 2012 7:45 AM', '— Name, 12 March 2014 10:32', 'by Name on ...'",
+    "twoline": "two-line headers: name (maybe with place) then date (or date then name), text sometimes indented",
+    "facebook": "Facebook comments plugin: Name / affiliation / text / 'Like · Reply · 2y', 'View 3 more replies'",
+    "guardian": "Guardian-like: Name / '12 Mar 2014 10:32' / text / 'Recommend 23' 'Report' 'Share', one reply level + 'in reply to'",
+    "numbered": "numbered comments '1. Name — 3 hours ago', '#4 Name says:', '@3' style replies",
+    "headerless": "comment texts only (no names or dates), separated by blank lines, rules or Reply/Report links",
+    "inline": "name and text share one line ('Name: text...'), optional date line after",
+    "localized": "non-English comment sections (de/fr/es/it/nl/pt headers, dates, relative times and chrome)",
+    "widgets": "small main section plus 'recent comments on other stories' widgets in both orders (comments→title→meta, title→comments)",
+    "blogger": "Blogger: 'Name said...' / text / timestamp footer / 'Delete', threaded 'Replies'",
+    "hn": "Hacker-News-like: 'name 3 hours ago | parent | next [–]' / text / 'reply', nesting by spacer width",
+    "phpbb": "phpBB/vBulletin table posts: 'Post subject: Re: ...' / 'Posted: ...' / author / Joined/Posts lines / text with quotes",
+    "cards": "video-site cards: Name / '2 years ago (edited)' / text / 'Read more' / likes / 'REPLY' / 'View 3 replies'",
+    "coral": "Coral-Talk-like: Name / '3h ago' / 'Replying to Name' / text / 'Reply Share Report' / 'Respect 12', featured tab",
+    "guestbook": "guestbook: 'Entry #12' / 'Name from City wrote on 12.03.2014:' / text / owner replies 'Comment from the owner:'",
+}
+
+LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DESCRIPTIONS)
+HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook")
+TRAIN_LAYOUTS: tuple[str, ...] = tuple(x for x in LAYOUTS if x not in HELDOUT_LAYOUTS)
+
+
+# =========================================================================== randomness
+
+
+class _R:
+    """Thin convenience wrapper over a numpy Generator (the only source of randomness)."""
+
+    __slots__ = ("g",)
+
+    def __init__(self, g: np.random.Generator):
+        self.g = g
+
+    def p(self, prob: float) -> bool:
+        return float(self.g.random()) < prob
+
+    def i(self, lo: int, hi: int) -> int:  # inclusive
+        return int(self.g.integers(lo, hi + 1))
+
+    def u(self, lo: float, hi: float) -> float:
+        return float(self.g.uniform(lo, hi))
+
+    def c(self, seq):
+        return seq[int(self.g.integers(len(seq)))]
+
+    def w(self, pairs):
+        items = [p[0] for p in pairs]
+        ws = np.asarray([p[1] for p in pairs], dtype=float)
+        return items[int(self.g.choice(len(items), p=ws / ws.sum()))]
+
+    def sample(self, seq, k: int) -> list:
+        k = max(0, min(k, len(seq)))
+        if k == 0:
+            return []
+        idx = self.g.choice(len(seq), size=k, replace=False)
+        return [seq[int(j)] for j in idx]
+
+    def shuffle(self, seq: list) -> list:
+        order = self.g.permutation(len(seq))
+        return [seq[int(j)] for j in order]
+
+
+_PH = re.compile(r"\{(\w+)\}")
+
+
+def _fmt(template: str, **kw) -> str:
+    """Fill ``{key}`` placeholders that are given; leave the others untouched."""
+    return _PH.sub(lambda m: str(kw[m.group(1)]) if m.group(1) in kw else m.group(0), template)
+
+
+# =========================================================================== locale and dates
+
+
+class _Loc:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.cal = _res("lang")[lang]
+        self.dates = _res("dates")[lang]
+        self._f = _res("furniture")
+        self._b = _res("boilerplate")
+
+    def fl(self, key: str) -> list[str]:
+        return self._f[self.lang].get(key) or self._f["en"][key]
+
+    def bl(self, key: str) -> list[str]:
+        return self._b[self.lang].get(key) or self._b["en"][key]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+_TIME_TOKENS = ("{H}", "{HH}", "{I}", "{II}")
+
+
+def _fill_date(template: str, dt: _dt.datetime, cal: dict, ampm: int = 0) -> tuple[str, str | None]:
+    """Format ``dt`` with a template of dates.json; return (text, ISO or None if no year shown)."""
+    h12 = dt.hour % 12 or 12
+    ap = cal["am"] if dt.hour < 12 else cal["pm"]
+    vals = {
+        "Y": str(dt.year), "y": f"{dt.year % 100:02d}", "m": str(dt.month), "mm": f"{dt.month:02d}",
+        "d": str(dt.day), "dd": f"{dt.day:02d}", "do": _ordinal(dt.day),
+        "B": cal["months"][dt.month - 1], "b": cal["months_abbr"][dt.month - 1],
+        "A": cal["weekdays"][dt.weekday()], "a": cal["weekdays_abbr"][dt.weekday()],
+        "H": str(dt.hour), "HH": f"{dt.hour:02d}", "I": str(h12), "II": f"{h12:02d}",
+        "MM": f"{dt.minute:02d}", "SS": f"{dt.second:02d}", "p": ap[ampm % len(ap)],
+    }
+    text = _fmt(template, **vals)
+    iso = None
+    if "{Y}" in template or "{y}" in template:
+        if any(t in template for t in _TIME_TOKENS):
+            iso = dt.strftime("%Y-%m-%dT%H:%M:%S" if "{SS}" in template else "%Y-%m-%dT%H:%M")
+        else:
+            iso = dt.date().isoformat()
+    return text, iso
+
+
+_UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400), ("day", 86400),
+          ("hour", 3600), ("minute", 60))
+
+
+def _relative(seconds: float, cal: dict, pick: int) -> str:
+    rel = cal["relative"]
+    if seconds < 60:
+        forms = rel["just_now"]
+        return forms[min(pick, len(forms) - 1)]
+    for unit, size in _UNITS:
+        n = int(seconds // size)
+        if n >= 1:
+            if unit == "week" and n > 4:
+                continue
+            forms = rel[unit]["one" if n == 1 else "many"]
+            return _fmt(forms[min(pick, len(forms) - 1)], n=n)
+    return rel["just_now"][0]
+
+
+class _When:
+    """A page's way of showing comment times: absolute (one template) or relative."""
+
+    def __init__(self, ctx: _Ctx, kinds=None, lang: str | None = None):
+        r = ctx.r
+        self.loc = _Loc(lang) if lang else ctx.loc
+        self.kind = r.w(kinds or [("datetime", 45), ("date", 18), ("relative", 30), ("noyear", 4)])
+        self.now = ctx.now
+        self.ampm = r.i(0, 2)
+        self.pick = r.w([(0, 4), (1, 2), (2, 1), (3, 2)])
+        if self.kind == "relative":
+            self.tpl = None
+        else:
+            self.tpl = r.c(self.loc.dates[self.kind])  # 'time' shows no date: no ISO value
+        self.time_tpl = r.c(self.loc.dates["time"])
+
+    def __call__(self, dt: _dt.datetime) -> tuple[str, str | None]:
+        if self.kind == "relative":
+            return _relative((self.now - dt).total_seconds(), self.loc.cal, self.pick), None
+        return _fill_date(self.tpl, dt, self.loc.cal, self.ampm)
+
+    def time(self, dt: _dt.datetime) -> str:
+        return _fill_date(self.time_tpl, dt, self.loc.cal, self.ampm)[0]
+
+
+# =========================================================================== page tree
+
+
+@dataclass(eq=False)
+class _Cm:
+    """One reader comment while a page is built."""
+
+    paras: list[str]
+    author: str | None
+    dt: _dt.datetime
+    parent: _Cm | None = None
+    kids: list = field(default_factory=list)
+    depth: int = 0
+    about: str | None = None
+    posted: str | None = None
+    votes: int = 0
+    shows_author: bool = True
+    reply_shown: bool = False
+    idx: int = -1
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paras)
+
+
+@dataclass(eq=False)
+class _Line:
+    """A block element holding inline content: one text line (more if it contains <br>)."""
+
+    label: str
+    parts: list
+    tag: str = "div"
+    attrs: dict = field(default_factory=dict)
+    cm: _Cm | None = None
+    ind: int = 0  # extra indentation levels in text dumps
+
+    def text(self) -> str:
+        return "".join(_part_text(p) for p in self.parts)
+
+
+@dataclass(eq=False)
+class _Box:
+    tag: str
+    attrs: dict
+    kids: list
+    nest: int = 0  # +levels of indentation for the subtree in text dumps
+    gap: int | None = None  # blank lines before, None = text style decides
+    junk: bool = False  # may be followed by whitespace-only lines in text dumps
+    lg: tuple | None = None  # line-gap weights for the subtree
+
+
+@dataclass(eq=False)
+class _Void:
+    tag: str
+    attrs: dict
+
+
+def _part_text(p) -> str:
+    if isinstance(p, str):
+        return p
+    content = p[2]
+    if isinstance(content, list):
+        return "".join(_part_text(q) for q in content)
+    if isinstance(content, tuple):
+        return _part_text(content)
+    return content
+
+
+def _walk_lines(node):
+    if isinstance(node, _Line):
+        yield node
+    elif isinstance(node, _Box):
+        for k in node.kids:
+            yield from _walk_lines(k)
+
+
+# =========================================================================== text style and rendering
+
+
+@dataclass
+class _TextStyle:
+    lg_article: tuple
+    lg_comments: tuple
+    box_gap: tuple
+    indent: str
+    body_indent: str
+    blank: tuple
+    trail: float
+    junk: float
+    lead: int
+    split_inline: bool  # some extractors put every text node on its own line (get_text("\n"))
+
+    @staticmethod
+    def random(r: _R, indent_p: float = 0.45) -> _TextStyle:
+        modes = {
+            "tight": ((1, 0, 0), (0.75, 0.25, 0, 0)),
+            "loose": ((0, 1, 0), (0, 0.5, 0.35, 0.15)),
+            "grouped": ((0.9, 0.1, 0), (0, 0.6, 0.3, 0.1)),
+            "messy": ((0.5, 0.35, 0.15), (0.3, 0.3, 0.2, 0.2)),
+        }
+        weights = [("tight", 25), ("loose", 30), ("grouped", 25), ("messy", 20)]
+        mode = r.w(weights)
+        lg_a, box = modes[mode]
+        lg_c = modes[r.w(weights)][0] if r.p(0.35) else lg_a
+        indent = r.w([("    ", 40), ("  ", 20), ("\t", 15), ("        ", 15), (" ", 10)]) if r.p(indent_p) else ""
+        return _TextStyle(
+            lg_article=lg_a,
+            lg_comments=lg_c,
+            box_gap=box,
+            indent=indent,
+            body_indent=r.w([("    ", 5), ("  ", 2), ("\t", 2)]),
+            blank=("",) if r.p(0.7) else ("", "", " ", "  ", "\t", "      ", "   \t"),
+            trail=0.0 if r.p(0.7) else r.u(0.05, 0.6),
+            junk=0.0 if r.p(0.6) else r.u(0.2, 0.9),
+            lead=r.w([(0, 6), (1, 1), (3, 1), (5, 1)]),
+            split_inline=r.p(0.12),
+        )
+
+
+def _weighted(r: _R, weights: tuple) -> int:
+    return r.w(list(enumerate(weights)))
+
+
+def _render_text(root: _Box, ctx: _Ctx) -> list[GoldLine]:
+    r, ts = ctx.r, ctx.ts
+    out: list[GoldLine] = [GoldLine(r.c(ts.blank), None, None) for _ in range(ts.lead)]
+    pending = [0]
+    started = [False]
+
+    def blank() -> GoldLine:
+        return GoldLine(r.c(ts.blank), None, None)
+
+    def req(n: int) -> None:
+        pending[0] = max(pending[0], n)
+
+    def flush() -> None:
+        if started[0]:
+            out.extend(blank() for _ in range(pending[0]))
+        pending[0] = 0
+        started[0] = True
+
+    def walk(node, depth: int, lg: tuple) -> None:
+        if isinstance(node, _Box):
+            lg = node.lg or lg
+            req(node.gap if node.gap is not None else _weighted(r, ts.box_gap))
+            d = depth + node.nest
+            for kid in node.kids:
+                walk(kid, d, lg)
+            if node.junk and ts.junk and r.p(ts.junk):
+                flush()
+                for _ in range(r.i(1, 3)):
+                    out.append(GoldLine(r.c((" ", "      ", " \t", "  ", "        ")) + ts.indent * d, None, None))
+            req(node.gap if node.gap is not None else 0)
+        elif isinstance(node, _Line):
+            req(_weighted(r, lg))
+            flush()
+            levels = depth + node.ind
+            unit = ts.indent if ts.indent else ""
+            prefix = unit * depth + (ts.indent or ts.body_indent) * node.ind if levels else ""
+            comment = node.cm.idx if node.cm is not None and node.label in (HEAD, CTEXT) else None
+            if ts.split_inline and node.label != CTEXT and len(node.parts) > 1:
+                subs = [x for p in node.parts for x in _part_text(p).split("\n")]
+            else:
+                subs = node.text().split("\n")
+            for sub in subs:
+                sub = sub.strip()
+                if not sub:
+                    out.append(blank())
+                    continue
+                tail = r.c((" ", "  ", "\t", " \t")) if ts.trail and r.p(ts.trail) else ""
+                out.append(GoldLine(prefix + sub + tail, node.label, comment))
+
+    walk(root, 0, ts.lg_article)
+    while out and not out[-1].text.strip() and len(out) > 1 and r.p(0.5):
+        out.pop()
+    return out
+
+
+def _attrs(d: dict) -> str:
+    return "".join(f' {k}="{_html.escape(str(v), quote=True)}"' for k, v in d.items() if v is not None)
+
+
+def _inline_html(p) -> str:
+    if isinstance(p, str):
+        return _html.escape(p, quote=False).replace("\n", "<br>")
+    tag, attrs, content = p
+    if tag == "br":
+        return "<br>"
+    inner = "".join(_inline_html(q) for q in content) if isinstance(content, list) else _inline_html(content)
+    return f"<{tag}{_attrs(attrs or {})}>{inner}</{tag}>"
+
+
+_VOID = {"img", "input", "hr", "br", "meta", "link", "source"}
+
+
+def _render_html(root: _Box, ctx: _Ctx, head_title: str) -> str:
+    r = ctx.r
+    pretty = r.p(0.6)
+    buf: list[str] = []
+
+    def walk(node, lvl: int) -> None:
+        pad = ("\n" + "  " * lvl) if pretty else ("\n" if r.p(0.1) else "")
+        if isinstance(node, _Void):
+            buf.append(f"{pad}<{node.tag}{_attrs(node.attrs)}>")
+        elif isinstance(node, _Box):
+            buf.append(f"{pad}<{node.tag}{_attrs(node.attrs)}>")
+            for kid in node.kids:
+                walk(kid, lvl + 1)
+            buf.append(f"{pad}</{node.tag}>")
+        else:
+            attrs = dict(node.attrs)
+            attrs["data-gold"] = node.label
+            if node.cm is not None and node.label in (HEAD, CTEXT):
+                attrs["data-comment"] = str(node.cm.idx)
+            inner = "".join(_inline_html(p) for p in node.parts)
+            buf.append(f"{pad}<{node.tag}{_attrs(attrs)}>{inner}</{node.tag}>")
+
+    hres = _res("html")
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{ctx.loc.lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_html.escape(head_title, quote=False)}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    ]
+    if r.p(0.6):
+        head.append(f'<meta property="og:site_name" content="{_html.escape(ctx.site)}">')
+    if r.p(0.5):
+        head.append(f'<link rel="stylesheet" href="/assets/main.{hashlib.sha1(ctx.salt.encode()).hexdigest()[:8]}.css">')
+    for _ in range(r.i(0, 2)):
+        head.append(f"<style>{r.c(hres['styles'])}</style>")
+    for _ in range(r.i(0, 2)):
+        head.append(f"<script>{_fmt(r.c(hres['scripts']), n=r.i(1000, 99999))}</script>")
+    head.append("</head>")
+    walk(root, 0)
+    tail = []
+    for _ in range(r.i(0, 3)):
+        if r.p(0.5):
+            tail.append(f'<script src="/js/app.{r.i(100, 999)}.js" async></script>')
+        else:
+            tail.append(f"<script>{_fmt(r.c(hres['scripts']), n=r.i(1000, 99999))}</script>")
+    return "\n".join(head) + "".join(buf) + "\n" + "\n".join(tail) + "\n</html>\n"
+
+
+# =========================================================================== names
+
+
+class _Names:
+    """Commenter / author names in many real-world styles."""
+
+    def __init__(self, ctx: _Ctx):
+        self.r = ctx.r
+        self.lang = ctx.loc.lang
+        self.data = _res("names")
+        self.used: list[str] = []
+
+    def _lang(self) -> str:
+        r = self.r
+        if self.lang != "en" and r.p(0.7):
+            return self.lang
+        return "en" if r.p(0.75) else r.c(LANGS)
+
+    def person(self, lang: str | None = None) -> str:
+        lang = lang or self._lang()
+        return f"{self.r.c(self.data['first'][lang])} {self.r.c(self.data['last'][lang])}"
+
+    def _handle(self) -> str:
+        r, d = self.r, self.data
+        style = r.w([("cat", 3), ("under", 2), ("camel", 3), ("spaced", 1), ("the", 1)])
+        words = [r.c(d["handle_words"]) for _ in range(r.i(2, 3))]
+        if style == "cat":
+            name = "".join(words)
+        elif style == "under":
+            name = "_".join(words[:2])
+        elif style == "camel":
+            name = "".join(r.c(d["camel_words"]) for _ in range(r.i(2, 3)))
+        elif style == "spaced":
+            name = " ".join(words)
+        else:
+            name = "The" + "".join(w.capitalize() for w in words[:2])
+        if r.p(0.3):
+            name += str(r.c((r.i(1, 99), r.i(1950, 2005), r.i(100, 9999))))
+        return name
+
+    def new(self, reuse: float = 0.0) -> str:
+        r = self.r
+        if self.used and r.p(reuse):
+            return r.c(self.used)
+        lang = self._lang()
+        first, last = r.c(self.data["first"][lang]), r.c(self.data["last"][lang])
+        style = r.w([("full", 26), ("first", 12), ("initial", 6), ("lower", 5), ("digits", 7), ("handle", 26),
+                     ("anon", 3), ("mr", 2), ("firstplace", 2), ("lowerfirst", 5), ("initials", 1), ("dotted", 3),
+                     ("fullcaps", 2)])
+        if style == "full":
+            name = f"{first} {last}"
+        elif style == "first":
+            name = first
+        elif style == "initial":
+            name = f"{first} {last[0]}."
+        elif style == "lower":
+            name = re.sub(r"[^\w]", "", (first + last).lower())
+        elif style == "digits":
+            name = re.sub(r"[^\w]", "", first.lower()) + str(r.c((r.i(1, 99), r.i(1950, 2010))))
+        elif style == "handle":
+            name = self._handle()
+        elif style == "anon":
+            name = r.c(self.data["anon"][lang])
+        elif style == "mr":
+            name = f"{r.c(('Mr.', 'Mrs.', 'Dr.', 'Mr', 'Ms'))} {last}"
+        elif style == "firstplace":
+            name = f"{first} in {r.c(self.data['places'])}"
+        elif style == "lowerfirst":
+            name = first.lower()
+        elif style == "initials":
+            name = f"{first[0]}{last[0]}"
+        elif style == "dotted":
+            name = re.sub(r"[^\w.]", "", f"{first}.{last}".lower())
+        else:
+            name = f"{first} {last}".upper()
+        name = name.strip() or "Guest"
+        self.used.append(name)
+        return name
+
+
+# =========================================================================== context
+
+
+class _Ctx:
+    """Everything a page shares: randomness, language, site, styles, dates, names."""
+
+    def __init__(self, rng: np.random.Generator, layout: str, fmt: str, article: dict, spec: _Spec):
+        r = self.r = _R(rng)
+        self.layout, self.fmt, self.spec = layout, fmt, spec
+        self.salt = f"{r.i(0, 10**9):x}"
+        if spec.lang == "foreign":
+            lang = r.c(LANGS[1:])
+        elif spec.lang == "en":
+            lang = "en"
+        else:
+            lang = "en" if r.p(0.8) else r.c(LANGS[1:])
+        self.loc = _Loc(lang)
+        self.B = _res("boilerplate")[lang]
+        self.names = _Names(self)
+        self.site = self._site_name()
+        self.domain = re.sub(r"[^a-z0-9]", "", self.site.lower()) + r.c((".com", ".net", ".org", ".co.uk", ".ca", ".de", ".fr", ".es", ".it", ".nl", ".pt", ".com.br"))
+        base = _dt.datetime(2006, 1, 1) + _dt.timedelta(days=r.i(0, 18 * 365))
+        self.published = base.replace(hour=r.i(5, 22), minute=r.i(0, 59), second=r.i(0, 59))
+        self.now = self.published + _dt.timedelta(seconds=r.i(3600, 4 * 365 * 86400))
+        self.ts = _TextStyle.random(r, spec.indent_p)
+        self.cls_mode = r.w(spec.cls_modes)
+        self.obf = r.c(("hash", "sc", "css", "module"))
+        self._cmap: dict[str, str] = {}
+        self._memo: dict = {}
+        self.title = _clean(article.get("title") or "")
+        self.paras = [p for p in (_clean(x) for x in article.get("paragraphs", [])) if p]
+        others = [t for t in (_clean(x) for x in article.get("related_titles") or []) if t and t != self.title]
+        self.others = others or _fallback_titles(self.paras, r)
+        self.ents = _entities(self.paras) or [self.site]
+        self.sentences = _sentences(self.paras)
+        self.comment_when = _When(self, spec.when)
+
+    # ---------------------------------------------------------------- strings
+    def pick(self, key, options):
+        """A choice made once per page (real sites render every comment with one template)."""
+        if key not in self._memo:
+            self._memo[key] = self.r.c(options)
+        return self._memo[key]
+
+    def chance(self, key, p: float) -> bool:
+        if key not in self._memo:
+            self._memo[key] = self.r.p(p)
+        return self._memo[key]
+
+    def fl(self, key: str, vary: bool = False, **kw) -> str:
+        options = self.loc.fl(key)
+        t = self.r.c(options) if vary else self.pick(("fl", key), options)
+        return _fmt(t, **self._kw(kw))
+
+    def bl(self, key: str, **kw) -> str:
+        return _fmt(self.r.c(self.loc.bl(key)), **self._kw(kw))
+
+    def sy(self, system: str, key: str, vary: bool = False, **kw) -> str:
+        """A string of one comment system's chrome (furniture.json[lang][system][key], 'en' fallback)."""
+        table = self.loc._f[self.loc.lang].get(system) or self.loc._f["en"][system]
+        value = table.get(key) or self.loc._f["en"][system][key]
+        if isinstance(value, list):
+            value = self.r.c(value) if vary else self.pick(("sy", system, key), value)
+        return _fmt(value, **self._kw(kw))
+
+    def _kw(self, kw: dict) -> dict:
+        r = self.r
+        base = {"site": self.site, "n": r.i(2, 250), "k": r.i(0, 40), "year": self.now.year, "title": self.title or r.c(self.others)}
+        base.update(kw)
+        return base
+
+    def _site_name(self) -> str:
+        r = self.r
+        words = _res("boilerplate")["en"]["site_words"]
+        style = r.w([("paper", 6), ("blog", 3), ("brand", 2)])
+        if style == "paper":
+            name = f"{r.c(words['prefix'])} {r.c(words['place'])} {r.c(words['noun'])}".strip()
+        elif style == "blog":
+            name = _fmt(r.c(words["blog"]), name=self.names.person().split()[0], place=r.c(words["place"]),
+                        noun=r.c(words["noun"]), topic=r.c(self.loc.bl("topics")).title(), role=r.c(self.loc.bl("author_roles")).title())
+        else:
+            name = r.c(words["place"]).split()[0] + r.c(words["noun"])
+        return name
+
+    # ---------------------------------------------------------------- html classes
+    def c(self, names: str | None) -> str | None:
+        if not names:
+            return None
+        if self.cls_mode == "semantic":
+            return names
+        if self.cls_mode == "none":
+            return None
+        out = []
+        for n in names.split():
+            if n not in self._cmap:
+                self._cmap[n] = self._obfuscate(n)
+            out.append(self._cmap[n])
+        return " ".join(out)
+
+    def _obfuscate(self, name: str) -> str:
+        h = hashlib.sha1((self.salt + name).encode()).hexdigest()
+        if self.cls_mode == "utility":
+            vocab = _res("html")["utility_classes"]
+            return " ".join(vocab[int(h[i:i + 2], 16) % len(vocab)] for i in range(0, 2 * (1 + int(h[-1], 16) % 4), 2))
+        letters = "".join(chr(ord("a") + int(ch, 16) % 26) for ch in h[:12])
+        if self.obf == "hash":
+            return f"c-{h[:4]}"
+        if self.obf == "sc":
+            return f"sc-{letters[:6]} {letters[6:12]}"
+        if self.obf == "css":
+            return f"css-{h[:7]}"
+        camel = "".join(w.capitalize() for w in re.split(r"[-_]", name) if w)
+        return f"{camel}_{name.split('-')[-1]}__{h[:5]}"
+
+    # ---------------------------------------------------------------- node helpers
+    def L(self, label: str, *parts, tag: str = "div", cls: str | None = None, cm: _Cm | None = None,
+          ind: int = 0, **attrs) -> _Line:
+        a = {"class": self.c(cls)} if cls else {}
+        a.update({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+        parts = [p for p in parts if p != ""]
+        if tag in ("a", "button") and any(not isinstance(p, str) for p in parts):
+            tag = "div"  # no links inside links/buttons
+        return _Line(label, parts, tag, a, cm, ind)
+
+    def X(self, tag: str, cls: str | None, kids: list, nest: int = 0, gap: int | None = None,
+          junk: bool = False, lg: tuple | None = None, **attrs) -> _Box:
+        a = {"class": self.c(cls)} if cls else {}
+        a.update({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+        return _Box(tag, a, [k for k in kids if k is not None], nest, gap, junk, lg)
+
+    def a(self, text: str, href: str | None = None, cls: str | None = None, **attrs):
+        a = {"href": href or self.href(), "class": self.c(cls) if cls else None}
+        a.update({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+        return ("a", a, text)
+
+    def span(self, text: str, cls: str | None = None, tag: str = "span", **attrs):
+        a = {"class": self.c(cls) if cls else None}
+        a.update({k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+        return (tag, a, text)
+
+    def href(self, slug: str | None = None) -> str:
+        r = self.r
+        slug = slug or r.c(("#", "/", f"/{r.i(1000, 99999)}", f"#comment-{r.i(1000, 99999)}", f"/news/{r.i(100, 9999)}"))
+        return slug
+
+    def img(self, cls: str | None = "avatar", alt: str = "") -> _Void:
+        return _Void("img", {"class": self.c(cls), "src": f"/img/{self.r.i(1, 9999)}.jpg", "alt": alt, "width": "48", "height": "48"})
+
+    def when(self, cm: _Cm, style: _When | None = None) -> str:
+        text, iso = (style or self.comment_when)(cm.dt)
+        if cm.posted is None:
+            cm.posted = iso
+        return text
+
+    def time_el(self, cm: _Cm, style: _When | None = None, cls: str | None = None):
+        text = self.when(cm, style)
+        return ("time", {"datetime": cm.dt.strftime("%Y-%m-%dT%H:%M:%S"), "class": self.c(cls) if cls else None}, text)
+
+
+# =========================================================================== source text helpers
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", _CTRL.sub("", str(text))).strip()
+
+
+def _paragraphs(text: str) -> list[str]:
+    out = []
+    for line in str(text).replace("\r", "\n").split("\n"):
+        line = _clean(line)
+        if line.startswith("|") or line.endswith("|"):
+            line = line.strip("| ").strip()
+        if line and re.search(r"\w", line):
+            out.append(line)
+    return out
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'‘])")
+
+
+def _sentences(paras: list[str]) -> list[str]:
+    out = []
+    for p in paras:
+        for s in _SENT.split(p):
+            s = s.strip()
+            if 40 <= len(s) <= 260:
+                out.append(s)
+    return out
+
+
+
+
+def _entities(paras: list[str]) -> list[str]:
+    stop = set(_res("text")["not_entity_starts"])
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for p in paras[:40]:
+        for m in re.finditer(r"\b[A-Z][\w’'.-]*[a-z][\w’'-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w’'-]+){0,3}", p):
+            ent = m.group(0).strip(" .")
+            if ent.split()[0] in stop or len(ent) < 4:
+                continue
+            counts[ent] = counts.get(ent, 0) + 1
+            first.setdefault(ent, len(first))
+    ranked = sorted(counts, key=lambda e: (-counts[e], first[e]))
+    return ranked[:20]
+
+
+def _fallback_titles(paras: list[str], r: _R) -> list[str]:
+    out = []
+    for s in _sentences(paras)[:40]:
+        words = s.split()
+        if len(words) >= 6:
+            out.append(" ".join(words[: r.i(6, min(13, len(words)))]).rstrip(",;:"))
+    return out or ["Latest news", "More stories"]
+
+
+def _truncate(text: str, n: int) -> str:
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "..."
+
+
+def _shorten_words(text: str, k: int) -> str:
+    words = text.split()
+    return " ".join(words[:k])
+
+
+# =========================================================================== comments: texts and threads
+
+
+def _prepare(ctx: _Ctx, texts: Sequence[str], allow_empty: bool) -> list[list[str]]:
+    """Comment texts -> paragraph lists, with the variations real sections show."""
+    r = ctx.r
+    cres = _res("comments")
+    out: list[list[str]] = []
+    for raw in texts:
+        paras = _paragraphs(raw)
+        if not paras:
+            continue
+        roll = r.u(0, 1)
+        if roll < 0.05:  # very short comment
+            lang = ctx.loc.lang if r.p(0.6) else "en"
+            paras = [r.c(cres["short"][lang])]
+        elif roll < 0.09 and ctx.sentences:  # quote the article
+            q = r.c(ctx.sentences)
+            if r.p(0.4):
+                q = _shorten_words(q, r.i(6, 14)).rstrip(",;:") + r.c(("...", "…", ""))
+            quote = _fmt(r.c(cres["quote_forms"]), q=q)
+            if r.p(0.6):
+                paras = [quote] + paras
+            else:
+                paras = [quote + " " + paras[0]] + paras[1:]
+        elif roll < 0.13:  # a link
+            url = f"{r.c(('http://', 'https://', 'https://www.', 'www.'))}{r.c(cres['url_domains'])}/{r.c(cres['url_paths'])}"
+            link = _fmt(r.c(cres["url_intros"]), url=url)
+            if r.p(0.5):
+                paras = paras + [link]
+            else:
+                paras[-1] = paras[-1] + " " + link
+        if allow_empty and r.p(0.025):
+            paras = []
+        out.append(paras)
+    return out
+
+
+def _new_comments(ctx: _Ctx, paras_list: list[list[str]], start: _dt.datetime | None = None) -> list[_Cm]:
+    """Comments in chronological order with authors, times and votes."""
+    r = ctx.r
+    t = start or (ctx.published + _dt.timedelta(minutes=r.i(3, 600)))
+    span = max(600.0, (ctx.now - t).total_seconds() * r.u(0.02, 0.6))
+    times = sorted(r.u(0, 1) ** r.u(1.0, 3.0) * span for _ in paras_list)
+    out = []
+    reuse = r.u(0.0, 0.25)
+    for paras, dt in zip(paras_list, times):
+        when = t + _dt.timedelta(seconds=dt + r.i(0, 59))
+        if when > ctx.now:
+            when = ctx.now - _dt.timedelta(seconds=r.i(60, 3600))
+        out.append(_Cm(paras=list(paras), author=ctx.names.new(reuse), dt=when,
+                       votes=int(r.u(0, 1) ** 3 * r.c((5, 20, 60, 300)))))
+    return out
+
+
+def _thread(ctx: _Ctx, cms: list[_Cm], mode: str, max_depth: int = 6, p_reply: float | None = None,
+            newest_first: bool = False) -> list[_Cm]:
+    """Link replies (mode 'nested' or 'indicator'; 'flat' = none); return display order (pre-order).
+
+    In 'nested' mode children are shown under their parent; in 'indicator' mode the list stays
+    chronological and the family shows the relation ("@Name", "In reply to ...").
+    """
+    r = ctx.r
+    if mode == "flat" or len(cms) < 2:
+        roots = list(cms)
+        return roots[::-1] if newest_first and mode == "flat" else roots
+    p = r.u(0.15, 0.6) if p_reply is None else p_reply
+    roots = [cms[0]]
+    for i, cm in enumerate(cms[1:], start=1):
+        if r.p(p):
+            j = max(0, i - 1 - int(r.u(0, 1) ** 2 * i))
+            parent = cms[j]
+            if parent.depth >= max_depth:
+                parent = parent.parent or parent
+                if parent.depth >= max_depth:
+                    roots.append(cm)
+                    continue
+            cm.parent = parent
+            cm.depth = parent.depth + 1
+            cm.reply_shown = True
+            if cm.dt <= parent.dt:
+                cm.dt = parent.dt + _dt.timedelta(seconds=r.i(30, 20000))
+            parent.kids.append(cm)
+            if r.p(0.25) and parent.parent is not None and parent.parent.author:
+                cm.author = parent.parent.author  # back-and-forth
+        else:
+            roots.append(cm)
+    if mode == "indicator":
+        return list(cms)
+    if newest_first:
+        roots = roots[::-1]
+    order: list[_Cm] = []
+
+    def dfs(c: _Cm) -> None:
+        order.append(c)
+        for k in c.kids:
+            dfs(k)
+
+    for root in roots:
+        dfs(root)
+    return order
+
+
+def _descendants(cm: _Cm) -> list[_Cm]:
+    out: list[_Cm] = []
+    for k in cm.kids:
+        out.append(k)
+        out.extend(_descendants(k))
+    return out
+
+
+def _reply_prefix(ctx: _Ctx, cm: _Cm) -> None:
+    """Show a reply as '@Name ...' at the start of its text (indicator mode)."""
+    if cm.parent is None or not cm.parent.author:
+        cm.reply_shown = False
+        return
+    prefix = _fmt(ctx.r.c(_res("comments")["reply_prefixes"]), name=cm.parent.author)
+    if cm.paras:
+        cm.paras[0] = prefix + cm.paras[0]
+    else:
+        cm.paras = [prefix.strip()]
+    cm.reply_shown = True
+
+
+# =========================================================================== page skeleton
+
+
+@dataclass
+class _Spec:
+    build: Callable  # (ctx, paras_list) -> _Box | None
+    lang: str = "any"  # "any" | "en" | "foreign"
+    indent_p: float = 0.45
+    cls_modes: tuple = (("semantic", 55), ("obf", 25), ("utility", 12), ("none", 8))
+    when: tuple | None = None
+    headers: bool = True
+    widget_p: float = 0.12
+    signin_top: float = 0.06
+
+
+def _join_or_list(ctx: _Ctx, label: str, items: list[str], cls: str, box_tag: str = "ul",
+                  joined_p: float = 0.4, links: bool = True) -> _Box | _Line:
+    """A menu/list: one line with separators, or one line per item."""
+    r = ctx.r
+    items = [_fmt(it, site=ctx.site, name=ctx.site, handle=re.sub(r"\W", "", ctx.site.lower())) for it in items]
+    if r.p(joined_p):
+        sep = r.c((" | ", " · ", "  ", " ", " / ", " • ", " - "))
+        parts: list = []
+        for k, it in enumerate(items):
+            if k:
+                parts.append(sep)
+            parts.append(ctx.a(it) if links else it)
+        return ctx.L(label, *parts, tag="div", cls=cls)
+    kid_tag = "li" if box_tag in ("ul", "ol") else "div"
+    return ctx.X(box_tag, cls, [ctx.L(label, ctx.a(it) if links else it, tag=kid_tag) for it in items])
+
+
+def _nav(ctx: _Ctx) -> list:
+    r = ctx.r
+    out: list = []
+    if r.p(0.35):
+        out.append(_join_or_list(ctx, BOILER, r.sample(ctx.loc.bl("nav_utility"), r.i(2, 6)), "utility-nav", joined_p=0.5))
+    if r.p(0.75):
+        out.append(ctx.L(BOILER, ctx.a(ctx.site, "/"), tag=r.c(("div", "p", "span")), cls="site-title"))
+    if r.p(0.2):
+        out.append(ctx.L(BOILER, ctx.fl("sign_in"), tag="div", cls="login"))
+    if r.p(0.75):
+        items = r.sample(ctx.loc.bl("nav_sections"), r.i(4, 14))
+        if r.p(0.5):
+            items = [ctx.loc.bl("nav_sections")[0]] + [x for x in items if x != ctx.loc.bl("nav_sections")[0]]
+        out.append(ctx.X("nav", "main-nav", [_join_or_list(ctx, BOILER, items, "menu", joined_p=0.35)]))
+    if r.p(0.12):
+        out.append(ctx.L(BOILER, r.c(ctx.loc.bl("misc")) + r.c((" ", ": ", " | ")), ctx.a(r.c(ctx.others)), tag="div", cls="ticker"))
+    if r.p(0.15):
+        out.append(ctx.L(BOILER, r.c(ctx.loc.bl("ads")), tag="div", cls="ad-label"))
+    return out
+
+
+def _cookie(ctx: _Ctx) -> _Box:
+    r = ctx.r
+    kids = [ctx.L(BOILER, ctx.bl("cookie"), tag="p")]
+    buttons = r.sample(ctx.loc.bl("cookie_buttons"), r.i(1, 3))
+    if r.p(0.5):
+        kids.append(ctx.L(BOILER, *[("a", {"href": "#"}, b) if k == 0 else ("span", {}, " " + b) for k, b in enumerate(buttons)], tag="div"))
+    else:
+        kids += [ctx.L(BOILER, b, tag="button") for b in buttons]
+    return ctx.X("div", "cookie-banner", kids, id=ctx.c("cookie-notice"))
+
+
+def _signin_box(ctx: _Ctx, label: str) -> _Box:
+    """A sign-in / guest comment form (boilerplate above the title, furniture in the section)."""
+    r = ctx.r
+    pool = ctx.loc.fl("sign_in")
+    kids: list = []
+    for _ in range(r.i(2, 7)):
+        t = _fmt(r.c(pool), name=ctx.names.new())
+        kids.append(ctx.L(label, t, tag=r.c(("div", "p", "a", "span", "h4"))))
+        if r.p(0.3):
+            kids.append(ctx.L(label, r.c(ctx.loc.fl("email_notice")), tag="p"))
+    if r.p(0.3):
+        kids += kids[: r.i(1, len(kids))]  # mobile + desktop copies of the same form
+        kids = [ctx.L(k.label, *k.parts, tag=k.tag) for k in kids]
+    return ctx.X("div", "login-box", kids)
+
+
+def _form(ctx: _Ctx, label: str = FURN) -> _Box:
+    """'Leave a Reply' comment form."""
+    r = ctx.r
+    kids: list = [ctx.L(label, ctx.fl("leave_reply"), tag=r.c(("h3", "h2", "h4", "div")), cls="comment-reply-title")]
+    if r.p(0.3):
+        kids.append(ctx.L(label, _fmt(r.c(ctx.loc.fl("sign_in")), name=ctx.names.new()), tag="p", cls="logged-in-as"))
+    if r.p(0.7):
+        kids.append(ctx.L(label, ctx.fl("email_notice"), tag="p", cls="comment-notes"))
+    fields = r.sample(ctx.loc.fl("form_fields"), r.i(0, 4))
+    for f_ in fields:
+        if r.p(0.5):
+            kids.append(ctx.X("div", "comment-form-field", [ctx.L(label, f_, tag="label"), _Void("input", {"type": "text", "name": "f"})]))
+        else:
+            kids.append(_Void("input", {"type": "text", "placeholder": f_}))
+    if r.p(0.5):
+        kids.append(_Box("textarea", {"name": "comment", "rows": "8"}, []))
+    for cb in r.sample(ctx.loc.fl("form_checkbox"), r.w([(0, 3), (1, 3), (2, 1)])):
+        kids.append(ctx.L(label, cb, tag="label"))
+    if r.p(0.8):
+        kids.append(ctx.L(label, ctx.fl("submit"), tag="button", type="submit"))
+    if r.p(0.35):
+        kids.append(ctx.L(label, ctx.fl("spam_notice"), tag="p", cls="akismet_comment_form_privacy_notice"))
+    return ctx.X("div", "comment-respond", [ctx.X("form", "comment-form", kids, action="/wp-comments-post.php", method="post")], id=ctx.c("respond"))
+
+
+def _byline(ctx: _Ctx) -> tuple[list, list, str | None, str | None]:
+    """(lines near the title, lines after the body, author shown, ISO date shown)."""
+    r = ctx.r
+    style = r.w([("none", 9), ("name", 22), ("name_date", 30), ("two", 19), ("date_only", 10), ("footer", 10)])
+    if r.p(0.07):
+        author = r.c(("admin", "editor", "staff", "webmaster", ctx.site))
+    else:
+        author = ctx.names.person(ctx.loc.lang if r.p(0.7) else "en")
+        if r.p(0.07):
+            author = f"{author} {r.c(('and', '&', 'with'))} {ctx.names.person()}"
+    role = r.c(ctx.loc.bl("author_roles"))
+    date_kind = r.w([("date", 65), ("datetime", 35)])
+    tpl = r.c(ctx.loc.dates[date_kind])
+    ampm = r.i(0, 2)
+    date_txt, iso = _fill_date(tpl, ctx.published, ctx.loc.cal, ampm)
+    later = ctx.published + _dt.timedelta(minutes=r.i(20, 5000))
+    dt2_txt, _ = _fill_date(r.c(ctx.loc.dates["datetime"]), later, ctx.loc.cal, ampm)
+    dt_txt, dt_iso = _fill_date(r.c(ctx.loc.dates["datetime"]), ctx.published, ctx.loc.cal, ampm)
+    section = r.c(ctx.loc.bl("nav_sections"))
+    name_tpls = [t for t in ctx.loc.bl("byline") if "{date" not in t]
+    date_tpls = [t for t in ctx.loc.bl("byline") if "{date" in t]
+    cls = r.c(("byline", "author", "entry-meta", "post-meta", "article-author", "meta"))
+
+    def name_part():
+        return ctx.a(author, f"/author/{re.sub(r'[^a-z]+', '-', author.lower())}") if r.p(0.6) else author
+
+    def fill(t: str):
+        nonlocal iso
+        shown = None
+        if "{datetime}" in t:
+            shown = dt_iso
+        elif "{date}" in t:
+            shown = iso
+        pieces = re.split(r"(\{name\})", _fmt(t, role=role, date=date_txt, datetime=dt_txt, datetime2=dt2_txt,
+                                              site=ctx.site, section=section, n=r.i(0, 120),
+                                              time=_fill_date(r.c(ctx.loc.dates["time"]), ctx.published, ctx.loc.cal, ampm)[0]))
+        parts = [name_part() if p == "{name}" else p for p in pieces if p]
+        return parts, shown
+
+    head: list = []
+    foot: list = []
+    shown_author: str | None = None
+    shown_date: str | None = None
+    if style in ("name", "two"):
+        parts, _ = fill(r.c(name_tpls))
+        head.append(ctx.L(BYLINE, *parts, tag=r.c(("div", "p", "span")), cls=cls))
+        shown_author = author
+        if r.p(0.12):
+            head.append(ctx.L(BYLINE, author, tag="div", cls="author-name"))
+    if style == "name_date":
+        parts, shown_date = fill(r.c(date_tpls))
+        head.append(ctx.L(BYLINE, *parts, tag=r.c(("div", "p")), cls=cls))
+        shown_author = author
+    if style in ("two", "date_only"):
+        parts, shown_date = fill(r.c(ctx.loc.bl("byline_date")))
+        head.append(ctx.L(BYLINE, *parts, tag=r.c(("div", "p", "time")), cls="date"))
+    if style == "footer":
+        parts, shown_date = fill(r.c(ctx.loc.bl("byline_footer")))
+        foot.append(ctx.L(BYLINE, *parts, tag="div", cls="postmetadata"))
+        shown_author = author
+    if style == "two" and r.p(0.3):
+        head = head[::-1]
+    return head, foot, shown_author, shown_date
+
+
+def _caption(ctx: _Ctx) -> _Box:
+    r = ctx.r
+    credit = ctx.bl("credits", agency=r.c(ctx.loc.bl("agencies")), person=ctx.names.person())
+    kind = r.w([("tpl", 5), ("sent", 2), ("credit", 2)])
+    lines: list[str]
+    if kind == "credit":
+        lines = [credit]
+    else:
+        if kind == "tpl":
+            cap = ctx.bl("captions", ent=r.c(ctx.ents), ent2=r.c(ctx.ents), place=r.c(_res("names")["places"]),
+                         weekday=r.c(ctx.loc.cal["weekdays"]), year=ctx.published.year - r.i(0, 10))
+        else:
+            cap = _shorten_words(r.c(ctx.sentences), r.i(7, 16)).rstrip(",;:") + "." if ctx.sentences else credit
+        lines = r.c(([cap + " " + credit], [cap, credit], [cap]))
+    kids: list = [_Void("img", {"src": f"/media/{r.i(1, 99999)}.jpg", "alt": lines[0][:80] if r.p(0.5) else ""})]
+    kids.append(ctx.L(BOILER, lines[0], tag="figcaption", cls="caption"))
+    for extra in lines[1:]:
+        kids.append(ctx.L(BOILER, extra, tag="div", cls="credit"))
+    if r.p(0.15):
+        kids.append(ctx.L(BOILER, lines[0], tag="div", cls="caption-mobile"))  # shown twice
+    return ctx.X("figure", "wp-caption", kids)
+
+
+def _pullquote(ctx: _Ctx, author: str | None) -> _Box | None:
+    r = ctx.r
+    if not ctx.sentences:
+        return None
+    kids: list = [ctx.L(BOILER, r.c(ctx.sentences), tag="blockquote" if r.p(0.3) else "div", cls="pullquote")]
+    if author and r.p(0.5):
+        kids.append(ctx.L(BOILER, author, tag="div", cls="pullquote-author"))
+    return ctx.X("aside", "pull-quote", kids)
+
+
+def _titles_list(ctx: _Ctx, heading_key: str, numbered: bool, cls: str, label: str = BOILER) -> _Box:
+    r = ctx.r
+    section = r.c(ctx.loc.bl("nav_sections"))
+    kids: list = [ctx.L(label, ctx.bl(heading_key, section=section), tag=r.c(("h3", "h2", "div", "h4")), cls="widget-title")]
+    titles = r.sample(ctx.others, r.i(3, 7))
+    extra = r.w([("none", 5), ("time", 2), ("snippet", 1), ("dup", 1), ("count", 1)])
+    items: list = []
+    for k, t in enumerate(titles):
+        text = f"{k + 1}{r.c(('.', '', ' '))} {t}" if numbered and r.p(0.7) else t
+        sub: list = []
+        if numbered and r.p(0.3):
+            sub.append(ctx.L(label, str(k + 1), tag="span", cls="rank"))
+            text = t
+        if extra == "time":
+            sub.append(ctx.L(label, ctx.a(text), " " + _relative(r.i(600, 90000), ctx.loc.cal, r.i(0, 1)) + r.c((" |", "", " ·")), tag="div"))
+        else:
+            sub.append(ctx.L(label, ctx.a(text), tag="div"))
+        if extra == "dup":
+            sub.append(ctx.L(label, t, tag="div"))
+        if extra == "snippet" and ctx.sentences:
+            sub.append(ctx.L(label, _shorten_words(r.c(ctx.sentences), r.i(5, 9)) + " more", tag="p"))
+        if extra == "count":
+            sub.append(ctx.L(label, f"({r.i(1, 300)})", tag="span"))
+        items.append(ctx.X("li", None, sub))
+    kids.append(ctx.X("ol" if numbered else "ul", "post-list", items))
+    return ctx.X("section", cls, kids)
+
+
+def _after_article(ctx: _Ctx, author: str | None) -> list:
+    r = ctx.r
+    out: list = []
+    if r.p(0.3):
+        tags = r.sample(ctx.ents, r.i(2, 6)) + r.sample(ctx.loc.bl("topics"), r.i(0, 2))
+        if r.p(0.6):
+            links = [x for t in tags for x in (ctx.a(t, "/tag/" + re.sub(r"\W+", "-", t.lower())), ", ")][:-1]
+            out.append(ctx.L(BOILER, ctx.bl("tags_prefix") + " ", *links, tag="div", cls="tags"))
+        else:
+            out.append(ctx.X("div", "tags", [ctx.L(BOILER, ctx.bl("tags_prefix"), tag="span")] + [ctx.L(BOILER, ctx.a(t), tag="div") for t in tags]))
+    if r.p(0.4):
+        items = r.sample(ctx.loc.bl("share"), r.i(2, 7))
+        out.append(_join_or_list(ctx, BOILER, items, "share-bar", joined_p=0.45))
+    if r.p(0.18):
+        who = author or ctx.names.person()
+        first = who.split()[0]
+        kids = []
+        if r.p(0.5):
+            kids.append(ctx.L(BOILER, ctx.bl("author_box", name=who), tag="h4"))
+        kids.append(ctx.L(BOILER, ctx.bl("bios", name=who if r.p(0.7) else first, role=r.c(ctx.loc.bl("author_roles")),
+                                         handle=re.sub(r"\W", "", who.lower())[:15], place=r.c(_res("names")["places"]),
+                                         topic=r.c(ctx.loc.bl("topics")), email=f"{first.lower()}@{ctx.domain}", n=r.i(3, 30)), tag="p"))
+        out.append(ctx.X("div", "author-bio", kids))
+    if r.p(0.15):
+        out.append(ctx.L(BOILER, ctx.bl("disclaimers"), tag="p", cls="disclaimer"))
+    if r.p(0.18):
+        out.append(ctx.X("nav", "post-navigation", [ctx.L(BOILER, ctx.bl("prevnext", title=r.c(ctx.others)), tag="div") for _ in range(r.i(1, 2))]))
+    if r.p(0.12):
+        out.append(ctx.X("div", "follow", [ctx.L(BOILER, ctx.bl("follow", handle=re.sub(r"\W", "", ctx.site.lower())), tag="p")]))
+    return r.shuffle(out) if r.p(0.3) else out
+
+
+def _newsletter(ctx: _Ctx) -> _Box:
+    r = ctx.r
+    items = ctx.loc.bl("newsletter")
+    heading = items[0] if r.p(0.5) else r.c(items)
+    kids = [ctx.L(BOILER, _fmt(heading, site=ctx.site), tag="h3")]
+    for t in r.sample([x for x in items if x != heading], r.i(1, 3)):
+        kids.append(ctx.L(BOILER, _fmt(t, site=ctx.site), tag="p"))
+    kids.append(_Void("input", {"type": "email", "placeholder": "email"}))
+    return ctx.X("div", "newsletter-signup", kids)
+
+
+def _article(ctx: _Ctx) -> tuple[list, dict]:
+    r = ctx.r
+    head_lines, foot_lines, author, pub = _byline(ctx)
+    truth = {"title": "", "byline": author, "published": pub, "body": "\n\n".join(ctx.paras)}
+    title_nodes: list = []
+    if ctx.title and r.p(0.94):
+        truth["title"] = ctx.title
+        tag = r.w([("h1", 8), ("h2", 1), ("div", 1)])
+        title_nodes.append(ctx.L(TITLE, ctx.title, tag=tag, cls=r.c(("entry-title", "article-title", "headline", "post-title", "story-title", "title"))))
+        if r.p(0.08):
+            title_nodes.insert(0, ctx.L(TITLE, ctx.title, tag="div", cls="print-title"))
+    kicker = ctx.L(BOILER, r.c(ctx.loc.bl("nav_sections" if r.p(0.7) else "misc")), tag="div", cls="kicker") if r.p(0.22) else None
+    standfirst = None
+    if r.p(0.3) and ctx.sentences:
+        sf = r.c(ctx.sentences[:8]) if r.p(0.6) else _shorten_words(r.c(ctx.sentences), r.i(8, 18)).rstrip(",;:")
+        standfirst = ctx.L(BOILER, sf, tag=r.c(("p", "h2", "div")), cls="standfirst")
+    extras = []
+    if r.p(0.2):
+        extras.append(ctx.L(BOILER, ctx.bl("reading", n=r.i(2, 15)), tag="div", cls="reading-time"))
+    if r.p(0.15):
+        extras.append(_join_or_list(ctx, BOILER, r.sample(ctx.loc.bl("share"), r.i(2, 5)), "share-top", joined_p=0.5))
+    # arrangement of the head
+    order = r.w([("t_s_b", 5), ("t_b_s", 3), ("b_t_s", 1), ("k_t_b", 2)])
+    head: list = []
+    if kicker is not None and order == "k_t_b":
+        head.append(kicker)
+        kicker = None
+    if order == "b_t_s":
+        head += head_lines + title_nodes + ([standfirst] if standfirst else [])
+    elif order == "t_b_s":
+        head += title_nodes + head_lines + ([standfirst] if standfirst else [])
+    else:
+        head += title_nodes + ([standfirst] if standfirst else []) + head_lines
+    if kicker is not None:
+        head.insert(0, kicker)
+    head += extras
+    if ctx.layout == "slashdot" and r.p(0.6):
+        words = re.sub(r"[^a-z ]", "", r.c(ctx.sentences).lower()).split()[:5] if ctx.sentences else ["news"]
+        head.append(ctx.L(BOILER, f"from the {'-'.join(words)} dept.", tag="div", cls="dept-text"))
+    body: list = []
+    if r.p(0.45):
+        body.append(_caption(ctx))
+    ins_ad, ins_rel, ins_fig, ins_pq = (r.p(0.3), r.p(0.3), r.p(0.25), r.p(0.18))
+    n = len(ctx.paras)
+    p_tag = r.w([("p", 9), ("div", 1)])
+    for i, para in enumerate(ctx.paras):
+        tag = p_tag
+        if len(para) < 70 and not para.endswith((".", "?", "!", "”", '"', ":")) and 0 < i < n - 1 and r.p(0.7):
+            tag = r.c(("h2", "h3", "strong")) if r.p(0.8) else p_tag
+            if tag == "strong":
+                body.append(ctx.L(BODY, ("strong", {}, para), tag="p"))
+                continue
+        body.append(ctx.L(BODY, para, tag=tag))
+        if i < n - 1:
+            if ins_ad and r.p(0.12):
+                body.append(ctx.X("div", "ad-slot", [ctx.L(BOILER, r.c(ctx.loc.bl("ads")), tag="div")]))
+            if ins_rel and r.p(0.08):
+                body.append(ctx.L(BOILER, ctx.bl("inline_related", title=r.c(ctx.others)), tag="p", cls="related-inline"))
+            if ins_fig and r.p(0.08):
+                body.append(_caption(ctx))
+            if ins_pq and i > 0 and r.p(0.08):
+                pq = _pullquote(ctx, author)
+                if pq is not None:
+                    body.append(pq)
+    nodes = head + [ctx.X("div", r.c(("entry-content", "article-body", "story-body", "post-content", "content")), body)] + foot_lines
+    return [ctx.X("article", "post hentry", nodes)], truth
+
+
+def _footer(ctx: _Ctx) -> _Box | None:
+    r = ctx.r
+    kids: list = []
+    if r.p(0.65):
+        kids.append(_join_or_list(ctx, BOILER, r.sample(ctx.loc.bl("footer_links"), r.i(3, 10)), "footer-links", joined_p=0.4))
+    if r.p(0.65):
+        kids.append(ctx.L(BOILER, ctx.bl("copyright", year=ctx.now.year), tag="p", cls="copyright"))
+    if r.p(0.12):
+        kids.append(ctx.L(BOILER, ctx.bl("page_timer", s=f"{r.u(0.05, 2.5):.3f}", ms=r.i(20, 900), q=r.i(10, 120)), tag="div", cls="timer"))
+    return ctx.X("footer", "site-footer", kids) if kids else None
+
+
+def _sidebar(ctx: _Ctx, widgets: list) -> _Box | None:
+    r = ctx.r
+    kids: list = []
+    if r.p(0.3):
+        kids.append(_titles_list(ctx, "most_read", numbered=r.p(0.6), cls="most-read"))
+    kids += widgets
+    if r.p(0.2):
+        kids.append(_newsletter(ctx))
+    if r.p(0.2):
+        kids.append(ctx.X("div", "ad", [ctx.L(BOILER, r.c(ctx.loc.bl("ads")), tag="div")]))
+    if r.p(0.15):
+        kids.append(_titles_list(ctx, "related_heading", numbered=False, cls="widget_recent_entries"))
+    kids = r.shuffle(kids) if len(kids) > 1 and r.p(0.5) else kids
+    return ctx.X("aside", r.c(("sidebar", "widget-area", "rail", "col-md-4")), kids) if kids else None
+
+
+def _assemble(ctx: _Ctx, section: _Box | None, widgets: list) -> tuple[_Box, dict]:
+    r = ctx.r
+    top: list = []
+    cookie = r.w([("none", 68), ("top", 20), ("bottom", 12)])
+    if cookie == "top":
+        top.append(_cookie(ctx))
+    if r.p(ctx.spec.signin_top):
+        top.append(_signin_box(ctx, BOILER))
+    header = ctx.X("header", "site-header", _nav(ctx))
+    if r.p(0.2):
+        crumbs = ctx.L(BOILER, ctx.bl("breadcrumb", section=r.c(ctx.loc.bl("nav_sections")),
+                                      topic=r.c(ctx.ents), title=ctx.title or r.c(ctx.others)), tag="div", cls="breadcrumbs")
+        header.kids.append(crumbs)
+    art_nodes, truth = _article(ctx)
+    after = _after_article(ctx, truth["byline"])
+    if r.p(0.2):
+        after.append(_newsletter(ctx))
+    related = _titles_list(ctx, "related_heading", numbered=False, cls="related-posts") if r.p(0.4) else None
+    side_where = r.w([("after_main", 5), ("before_main", 2), ("between", 2), ("after_comments", 2)])
+    sidebar = _sidebar(ctx, widgets if side_where != "between" else [])
+    if side_where == "between" and widgets:
+        sidebar_between = ctx.X("div", "widgets", list(widgets))
+    else:
+        sidebar_between = None
+    rel_before = r.p(0.5)
+    main: list = list(art_nodes) + after
+    if related is not None and rel_before:
+        main.append(related)
+    if side_where == "between" and sidebar_between is not None:
+        main.append(sidebar_between)
+    comments_in_main = side_where != "after_comments"
+    if comments_in_main and section is not None:
+        main.append(section)
+    if related is not None and not rel_before:
+        main.append(related)
+    if ctx.layout == "blogger" and r.p(0.6):
+        main.append(_join_or_list(ctx, BOILER, ctx.loc.fl("blogger")["pager"], "blog-pager", joined_p=0.7))
+        main.append(ctx.L(BOILER, ctx.loc.fl("blogger")["feeds"], tag="div", cls="post-feeds"))
+    wrapper = r.c(_res("html")["wrapper_classes"])
+    body: list = top + [header]
+    main_box = ctx.X("main", wrapper, main, id=ctx.c("main"))
+    if side_where == "before_main":
+        body += [sidebar, main_box]
+    else:
+        body += [main_box, sidebar]
+    if not comments_in_main and section is not None:
+        body.append(ctx.X("div", "comments-wrap", [section]))
+    body.append(_footer(ctx))
+    if cookie == "bottom":
+        body.append(_cookie(ctx))
+    root = ctx.X("body", r.c(("single single-post", "article-page", "post-template-default", "page")), [b for b in body if b is not None])
+    return root, truth
+
+
+# =========================================================================== comment-section helpers
+
+
+def _nest_visible(ctx: _Ctx) -> bool:
+    return ctx.fmt == "html" or bool(ctx.ts.indent)
+
+
+def _mode(ctx: _Ctx, nested: float = 0, indicator: float = 0, flat: float = 0) -> str:
+    pairs = [("nested", nested if _nest_visible(ctx) else 0), ("indicator", indicator), ("flat", flat)]
+    pairs = [p for p in pairs if p[1] > 0]
+    return ctx.r.w(pairs) if pairs else "flat"
+
+
+def _ctext(ctx: _Ctx, cm: _Cm, tag: str = "p", cls: str | None = None, ind: int = 0, br: float = 0.25,
+           box: str | None = None, box_cls: str | None = None) -> list:
+    """The comment's paragraphs: one element each, or one element with <br> breaks."""
+    if not cm.paras:
+        return []
+    if len(cm.paras) > 1 and ctx.chance(("br", br), br):
+        sep = ctx.pick("br_sep", ("\n\n", "\n\n", "\n"))
+        lines = [ctx.L(CTEXT, sep.join(cm.paras), tag="div" if tag == "p" else tag, cls=cls, cm=cm, ind=ind)]
+    else:
+        lines = [ctx.L(CTEXT, p, tag=tag, cls=cls, cm=cm, ind=ind) for p in cm.paras]
+    if box:
+        return [ctx.X(box, box_cls, lines)]
+    return lines
+
+
+def _hdr(ctx: _Ctx, tpl: str, cm: _Cm, name=None, when: _When | None = None, **extra) -> list:
+    """Fill a header template; ``{name}`` becomes ``name`` (a string or an inline element)."""
+    when = when or ctx.comment_when
+    vals = dict(extra)
+    if "{date}" in tpl and "{time}" in tpl:
+        d_txt, iso = _fill_date(ctx.pick(("date_tpl", id(when)), when.loc.dates["date"]), cm.dt, when.loc.cal)
+        vals["date"], vals["time"] = d_txt, when.time(cm.dt)
+        if cm.posted is None and iso:
+            cm.posted = iso + cm.dt.strftime("T%H:%M")
+    else:
+        for key in ("datetime", "date", "when"):
+            if "{" + key + "}" in tpl:
+                vals[key] = ctx.when(cm, when)
+        if "{time}" in tpl:
+            vals["time"] = when.time(cm.dt)
+    if "{place}" in tpl:
+        vals["place"] = ctx.r.c(_res("names")["places"])
+    text = _fmt(tpl, **vals)
+    name = cm.author if name is None else name
+    return [name if p == "{name}" else p for p in re.split(r"(\{name\})", text) if p]
+
+
+def _indicate(ctx: _Ctx, cm: _Cm, line_p: float = 0.4, cls: str = "in-reply-to") -> _Line | None:
+    """Show a reply in a flat list: an 'In reply to X' line (returned) or an '@X' text prefix."""
+    if cm.parent is None:
+        return None
+    if ctx.r.p(line_p) and cm.parent.author:
+        cm.reply_shown = True
+        return ctx.L(FURN, ctx.fl("in_reply_to", name=cm.parent.author), tag="div", cls=cls)
+    _reply_prefix(ctx, cm)
+    return None
+
+
+def _actions(ctx: _Ctx, items: list[str], cls: str = "comment-actions", joined_p: float = 0.6) -> _Box | _Line:
+    return _join_or_list(ctx, FURN, [i for i in items if i], cls, box_tag=ctx.pick(("actions_box", cls), ("ul", "div")), joined_p=joined_p)
+
+
+def _count_line(ctx: _Ctx, n: int, cls: str = "comments-title", tag: str | None = None) -> _Line:
+    r = ctx.r
+    if n == 0:
+        text = ctx.fl(r.c(("zero", "zero", "closed")))
+    elif n == 1 and r.p(0.7):
+        text = ctx.fl("count_one")
+    else:
+        text = ctx.fl("count", n=n if r.p(0.8) else n + r.i(1, 200))
+    return ctx.L(FURN, text, tag=tag or r.c(("h2", "h3", "div", "h4")), cls=cls)
+
+
+def _maybe_ad(ctx: _Ctx, k: int, p: float) -> _Box | None:
+    """Boilerplate between comments (ads, newsletter boxes)."""
+    r = ctx.r
+    if k > 0 and k % r.i(4, 9) == 0 and r.p(p):
+        if r.p(0.8):
+            return ctx.X("div", "ad-container", [ctx.L(BOILER, r.c(ctx.loc.bl("ads")), tag="div")])
+        return _newsletter(ctx)
+    return None
+
+
+def _section(ctx: _Ctx, kids: list, cls: str = "comments-area", tag: str = "section", **attrs) -> _Box:
+    return ctx.X(tag, cls, kids, lg=ctx.ts.lg_comments, **attrs)
+
+
+def _votes(ctx: _Ctx, cm: _Cm, tpl: str | None = None) -> str:
+    return _fmt(tpl or ctx.r.c(ctx.loc.fl("votes")), n=cm.votes, k=ctx.r.i(0, max(1, cm.votes // 3)))
+
+
+# =========================================================================== families (train)
+
+
+def _fam_wordpress(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=6, indicator=1, flat=3)
+    order = _thread(ctx, cms, mode, max_depth=r.i(2, 5))
+    hstyle = r.w([("says2", 5), ("name_date", 3), ("oneline", 2), ("date_first", 1)])
+    says = r.c(ctx.loc.fl("says"))
+    one_tpl = r.c([t for t in ctx.loc.fl("header_oneline") if "{name}" in t])
+    reply_tpl = r.c(ctx.loc.fl("reply"))
+    luv, moder, avatar_alt = r.p(0.12), r.p(0.05), r.p(0.08)
+
+    def one(cm: _Cm, k: int) -> _Box:
+        name = ctx.span(cm.author, "fn", tag="b") if r.p(0.6) else ("b", {"class": ctx.c("fn")}, [ctx.a(cm.author, "http://" + ctx.domain, cls="url")])
+        meta: list = []
+        if avatar_alt:
+            meta.append(ctx.L(FURN, _fmt(ctx.pick("avatar_alt", _T("wordpress", "avatar_alt")), name=cm.author), tag="span", cls="avatar-alt"))
+        else:
+            meta.append(ctx.img("avatar avatar-64 photo"))
+        if hstyle == "oneline":
+            meta.append(ctx.L(HEAD, *_hdr(ctx, one_tpl, cm, name=name), tag="div", cls="comment-author vcard", cm=cm))
+        else:
+            author_parts = [name] + ([" ", ctx.span(says, "says")] if hstyle in ("says2", "date_first") else [])
+            author = ctx.L(HEAD, *author_parts, tag="div", cls="comment-author vcard", cm=cm)
+            date = ctx.L(HEAD, ("a", {"href": f"#comment-{r.i(100, 99999)}"}, [ctx.time_el(cm)]),
+                         tag="div", cls="comment-metadata", cm=cm)
+            meta += [date, author] if hstyle == "date_first" else [author, date]
+        if moder and r.p(0.1):
+            meta.append(ctx.L(FURN, ctx.fl("moderation", vary=True), tag="em", cls="comment-awaiting-moderation"))
+        kids: list = [ctx.X("footer", "comment-meta", meta)]
+        ind = _indicate(ctx, cm) if mode == "indicator" else None
+        if ind is not None:
+            kids.append(ind)
+        kids.append(ctx.X("div", "comment-content", _ctext(ctx, cm)))
+        if luv and r.p(0.3):
+            kids.append(ctx.L(FURN, ctx.fl("commentluv", name=cm.author, title=r.c(ctx.others)), tag="p", cls="cluv"))
+        if r.p(0.85):
+            kids.append(ctx.L(FURN, ctx.a(_fmt(reply_tpl, name=cm.author), cls="comment-reply-link"), tag="div", cls="reply"))
+        body = ctx.X("article", "comment-body", kids, id=f"div-comment-{k}")
+        items: list = [body]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("ol", "children", [one(c, k * 10 + j) for j, c in enumerate(cm.kids)], nest=1))
+        return ctx.X("li", f"comment depth-{cm.depth + 1}", items, id=f"comment-{r.i(100, 99999)}")
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    lst: list = []
+    for k, cm in enumerate(roots):
+        ad = _maybe_ad(ctx, k, 0.15)
+        if ad is not None:
+            lst.append(ctx.X("li", "ad-item", [ad]))
+        lst.append(one(cm, k))
+    kids: list = []
+    if r.p(0.85) or not cms:
+        kids.append(_count_line(ctx, len(cms), "comments-title"))
+    if cms and r.p(0.1):
+        kids.append(ctx.L(FURN, ctx.fl("pagination", n=r.i(2, 5)), tag="nav", cls="comment-navigation"))
+    if lst:
+        kids.append(ctx.X("ol", "comment-list", lst))
+    if cms and r.p(0.12):
+        kids.append(ctx.L(FURN, ctx.fl("pagination", n=r.i(2, 5)), tag="nav", cls="comment-navigation"))
+    if r.p(0.8):
+        form = _form(ctx)
+        kids = [form] + kids if r.p(0.15) else kids + [form]
+    return _section(ctx, kids, "comments-area", id=ctx.c("comments"))
+
+
+def _fam_disqus(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=7, indicator=1, flat=2)
+    order = _thread(ctx, cms, mode, max_depth=r.i(3, 6), newest_first=r.p(0.25))
+    when = _When(ctx, [("relative", 1)])
+    avatar = r.p(0.3)
+    two_line = r.p(0.25)
+    act_style = r.w([("split", 3), ("one", 2), ("lines", 1)])
+    sep = r.c(_T("disqus", "byline_sep"))
+    top: list = []
+    head_items = [ctx.fl("count", n=len(cms)) if cms else "0 Comments", ctx.site, ctx.sy("disqus", "login")]
+    if r.p(0.4):
+        head_items.append(str(r.i(1, 3)))
+    if r.p(0.6):
+        head_items += [ctx.sy("disqus", "recommend"), str(r.i(0, 40))]
+    if r.p(0.5):
+        head_items += [ctx.sy("disqus", "tweet"), ctx.sy("disqus", "share")]
+    head_items.append(ctx.sy("disqus", "sort"))
+    if r.p(0.5):
+        top.append(_join_or_list(ctx, FURN, head_items, "nav-tab", joined_p=0.3, links=False))
+    else:
+        top += [ctx.L(FURN, t, tag=r.c(("span", "div", "a"))) for t in head_items]
+    top.append(ctx.L(FURN, ctx.sy("disqus", "join" if cms else "start"), tag="div", cls="textarea"))
+    if r.p(0.45):
+        for key in ("login_with", "signup", "name"):
+            top.append(ctx.L(FURN, ctx.sy("disqus", key), tag="div"))
+        if r.p(0.5):
+            top.append(ctx.L(FURN, ctx.sy("disqus", "privacy"), tag="p"))
+
+    def one(cm: _Cm) -> _Box:
+        kids: list = []
+        if avatar:
+            kids.append(ctx.L(FURN, "Avatar", tag="span", cls="avatar"))
+        else:
+            kids.append(ctx.X("div", "avatar", [ctx.img("user")]))
+        author = ctx.a(cm.author, f"https://disqus.com/by/{re.sub(r'[^a-z0-9]', '', cm.author.lower())}/", cls="author")
+        arrow = [" → ", ctx.span(cm.parent.author, "parent-link")] if (cm.parent is not None and mode == "nested" and r.p(0.5)) else []
+        t = ctx.a(ctx.when(cm, when), f"#comment-{r.i(10**6, 10**7)}", cls="time-ago", title=cm.dt.strftime("%A, %B %d, %Y %I:%M %p"))
+        badge = [" ", ctx.span(ctx.sy("disqus", "badges", vary=True), "badge")] if r.p(0.04) else []
+        if two_line:
+            kids.append(ctx.L(HEAD, author, *badge, *arrow, tag="span", cls="post-byline", cm=cm))
+            kids.append(ctx.L(HEAD, t, tag="span", cls="post-meta", cm=cm))
+        else:
+            kids.append(ctx.L(HEAD, author, *badge, *arrow, sep, t, tag="header", cls="post-byline", cm=cm))
+        ind = _indicate(ctx, cm, 0.2) if mode == "indicator" else None
+        if ind is not None:
+            kids.append(ind)
+        kids += _ctext(ctx, cm, box="div", box_cls="post-message")
+        if len(cm.text) > 500 and r.p(0.4):
+            kids.append(ctx.L(FURN, ctx.sy("disqus", "see_more"), tag="a", cls="post-message-see-more"))
+        v = str(cm.votes) if cm.votes else ""
+        acts = ctx.sy("disqus", "actions")
+        if act_style == "split":
+            kids.append(ctx.L(FURN, acts, tag="menu", cls="post-menu"))
+            kids.append(ctx.L(FURN, _fmt(ctx.pick("votes_tpl", _T("disqus", "votes")), v=v).replace("  ", " ").strip(), tag="div", cls="voting"))
+        elif act_style == "one":
+            kids.append(ctx.L(FURN, f"{v} △ ▽ • {acts}".strip(), tag="footer"))
+        else:
+            kids.append(ctx.X("menu", "post-menu", [ctx.L(FURN, x, tag="li") for x in ([v] if v else []) + ["△", "▽"] + acts.split(" • ")]))
+        items = [ctx.X("div", "post-content", kids)]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("ul", "children", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("li", "post", items, id=f"post-{r.i(10**8, 10**9)}")
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids = top + ([ctx.X("ul", "post-list", [one(c) for c in roots], id=ctx.c("post-list"))] if roots else [])
+    if len(cms) > 8 and r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.fl("load_more", n=len(cms)), tag="a", cls="load-more__button"))
+    foot = r.sample(ctx.loc.fl("disqus")["footer"], r.i(1, 4))
+    kids.append(_join_or_list(ctx, FURN, foot, "disqus-footer", joined_p=0.4))
+    if r.p(0.25):
+        kids.append(_titles_list(ctx, "related_heading", numbered=False, cls="discovery"))
+    return _section(ctx, [ctx.X("div", "layout", kids, id=ctx.c("layout"))], "disqus_thread", tag="div", id=ctx.c("disqus_thread"))
+
+
+def _fam_pipe(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=1, indicator=4, flat=4)
+    order = _thread(ctx, cms, mode, max_depth=2)
+    tpl = r.c(_T("pipe", "header"))
+    place_fixed = {}
+    actions = r.p(0.3)
+    kids: list = []
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.fl(r.c(("comments_heading", "comments_heading", "count")), n=len(cms)), tag="h3"))
+    if r.p(0.3):
+        kids.append(_form(ctx))
+
+    def one(cm: _Cm) -> _Box:
+        t = tpl
+        if "{place}" in t:
+            place_fixed.setdefault(cm.author, r.c(_res("names")["places"]))
+            t = t.replace("{place}", place_fixed[cm.author])
+        name = ctx.span(cm.author, "name", tag="b") if r.p(0.5) else cm.author
+        parts: list = [ctx.L(HEAD, *_hdr(ctx, t, cm, name=name), tag=ctx.pick("hdr_tag", ("div", "p", "h4")), cls="comment-header", cm=cm)]
+        if mode == "indicator" and cm.parent is not None:
+            _reply_prefix(ctx, cm)
+        parts += _ctext(ctx, cm, cls="comment-text", br=0.5)
+        if actions:
+            parts.append(_actions(ctx, [ctx.fl("reply", name=cm.author), ctx.fl("report")]))
+        items = [ctx.X("div", "comment", parts)]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("div", "replies", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("div", "comment-wrap", items)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "comments-list", [one(c) for c in roots]))
+    if not cms and r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.fl("zero"), tag="p"))
+    if r.p(0.35):
+        kids.append(_signin_box(ctx, FURN))
+    return _section(ctx, kids, "comments")
+
+
+def _fam_forum(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, indicator=5, flat=5)
+    order = _thread(ctx, cms, mode, max_depth=1)
+    offset = 0 if r.p(0.7) else r.c((10, 15, 20, 25))
+    hstyle = r.w([("numwrote", 3), ("wrote_num", 2), ("split", 2), ("arrow", 2), ("postby", 1)])
+    subj = r.p(0.45)
+    info = r.p(0.5)
+    wrote = r.c(ctx.loc.fl("wrote"))
+    stats: dict = {}
+    kids: list = []
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("forum", "page", n=max(1, len(cms) // 15 + 1), k=len(cms) + offset), tag="div", cls="pagination"))
+    posts = []
+    for k, cm in enumerate(order):
+        num = offset + k + 1
+        parts: list = []
+        if subj:
+            parts.append(ctx.L(FURN, ("Re: " if k or offset else "") + (ctx.title or r.c(ctx.others)), tag="h3", cls="post-subject"))
+        name = ctx.a(cm.author, f"/member/{r.i(100, 99999)}", cls="username")
+        if hstyle == "numwrote":
+            parts.append(ctx.L(HEAD, f"#{num} ", name, f" {wrote}", tag="div", cls="postauthor", cm=cm))
+        elif hstyle == "wrote_num":
+            parts.append(ctx.L(FURN, f"#{num}", tag="a", cls="postcounter", href=f"#post{num}"))
+            parts.append(ctx.L(HEAD, name, f" {wrote}", tag="div", cls="postauthor", cm=cm))
+        elif hstyle == "split":
+            parts.append(ctx.L(FURN, f"#{num}", tag="span", cls="postcounter"))
+            parts.append(ctx.L(HEAD, name, tag="div", cls="postauthor", cm=cm))
+        elif hstyle == "arrow":
+            parts.append(ctx.L(HEAD, *_hdr(ctx, _T("forum", "arrow"), cm, name=name), tag="p", cls="author", cm=cm))
+        else:
+            parts.append(ctx.L(HEAD, *_hdr(ctx, _T("forum", "postby").replace("{k}", str(num)), cm, name=name), tag="div", cls="postauthor", cm=cm))
+        if info:
+            st = stats.setdefault(cm.author, (ctx.sy("forum", "ranks", vary=True), r.i(1, 12000), cm.dt - _dt.timedelta(days=r.i(30, 3000)),
+                                              r.c(_res("names")["places"])))
+            joined = _fill_date(r.c(ctx.loc.dates["date"]), st[2], ctx.loc.cal)[0]
+            pool = [st[0], ctx.sy("forum", "posts", n=st[1]), ctx.sy("forum", "joined", date=joined),
+                    ctx.sy("forum", "location", place=st[3]), ctx.sy("forum", "status", vary=True)]
+            for j in ctx.pick("f_info", [sorted(r.sample(range(5), r.i(1, 3)))]):
+                parts.append(ctx.L(FURN, pool[j], tag="dd"))
+        if hstyle in ("numwrote", "wrote_num", "split"):
+            tpl = ctx.pick("posted_tpl", ("{datetime}", ctx.sy("forum", "posted"), "{datetime}"))
+            parts.append(ctx.L(HEAD, *_hdr(ctx, tpl, cm), tag="div", cls="postdate", cm=cm))
+        if mode == "indicator" and cm.parent is not None and cm.parent.paras:
+            quoted = _truncate(cm.parent.paras[0], r.i(60, 300))
+            qh = f"{cm.parent.author} {wrote}" if r.p(0.7) else _fmt(ctx.sy("forum", "quote_head"), name=cm.parent.author,
+                                                                         date=_fill_date(r.c(ctx.loc.dates["date"]), cm.parent.dt, ctx.loc.cal)[0])
+            cm.paras = [qh, quoted] + cm.paras
+            cm.reply_shown = True
+        parts += _ctext(ctx, cm, tag="div", cls="postbody", br=0.2)
+        acts = [ctx.sy("forum", "quote"), ctx.sy("forum", "reply"), ctx.sy("forum", "report"), ctx.sy("forum", "thanks"), ctx.sy("forum", "back")]
+        parts.append(_actions(ctx, [acts[j] for j in ctx.pick("f_acts", [sorted(r.sample(range(5), r.i(1, 4)))])], "postbuttons"))
+        ad = _maybe_ad(ctx, k, 0.2)
+        if ad is not None:
+            posts.append(ad)
+        posts.append(ctx.X("div", "post", parts, id=f"p{r.i(10**5, 10**6)}"))
+    kids.append(ctx.X("div", "posts", posts))
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("forum", "post_reply"), tag="a", cls="button"))
+    if r.p(0.3):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "topic")
+
+
+def _fam_slashdot(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=8, indicator=1, flat=1)
+    order = _thread(ctx, cms, mode, max_depth=r.i(4, 8), p_reply=r.u(0.4, 0.8))
+    with_year = r.p(0.3)
+    when = _When(ctx, [("noyear", 1)], lang="en")
+    when.tpl = _T("slashdot", "date_year" if with_year else "date_noyear")
+    when.ampm = 1
+    uids: dict = {}
+    subjects = r.p(0.6)
+    email_p = r.u(0, 0.3)
+    subj: dict = {}
+    kids: list = []
+    if r.p(0.4):
+        kids.append(ctx.L(FURN, ctx.sy("slashdot", "chrome", n=r.i(1, 200)), tag="div", cls="commentControl"))
+    for cm in cms:
+        if r.p(0.08):
+            cm.author = ctx.sy("slashdot", "anon")
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = []
+        words = " ".join(cm.paras[0].split()[: r.i(2, 6)]) if cm.paras else "Hmm"
+        subj[id(cm)] = subj.get(id(cm.parent), words) if cm.parent is not None else words
+        if subjects:
+            score = r.i(-1, 5)
+            t = ctx.sy("slashdot", "subject", subject=subj[id(cm)], n=score, mod=ctx.sy("slashdot", "mods", vary=True))
+            if cm.parent is None and t.startswith("Re:"):
+                t = t[3:]
+            parts.append(ctx.L(FURN, ctx.a(t), tag="h4", cls="commentTop"))
+        anon = cm.author == ctx.sy("slashdot", "anon")
+        uid = uids.setdefault(cm.author, r.i(1000, 3000000))
+        collapsed = cm.depth >= 2 and r.p(0.35)
+        name = ctx.a(cm.author, f"//slashdot.org/~{cm.author}") if not anon else cm.author
+        bits: list = ["by ", name]
+        if not anon:
+            bits.append(f" ({uid})")
+            if r.p(email_p):
+                dom = r.c(_res("comments")["email_domains"]).replace(".", "@", 1)
+                bits.append(f" <{re.sub(r'[^a-z0-9]', '', cm.author.lower())}.{dom}>")
+        if not collapsed:
+            bits += [" on ", ctx.when(cm, when), f" (#{r.i(30000000, 49999999)})", ctx.sy("slashdot", "suffix", vary=True)]
+        parts.append(ctx.L(HEAD, *bits, tag="div", cls="details", cm=cm))
+        if mode == "indicator" and cm.parent is not None:
+            _reply_prefix(ctx, cm)
+        parts += _ctext(ctx, cm, tag="p", br=0.3, box="div", box_cls="commentBody")
+        if r.p(0.15):
+            parts.append(_actions(ctx, r.sample(ctx.loc.fl("slashdot")["actions"], r.i(1, 3)), "commentSub"))
+        items: list = [ctx.X("div", "commentTop", parts, junk=True)]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("ul", "commtree", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("li", "comment", items, id=f"tree_{r.i(10**7, 10**8)}")
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("ul", "commentlisting", [one(c) for c in roots], id=ctx.c("commentlisting")))
+    if r.p(0.3):
+        kids.append(ctx.L(FURN, ctx.sy("slashdot", "chrome", n=r.i(1, 200)), tag="div"))
+    return _section(ctx, kids, "comments", tag="div", id=ctx.c("comments"))
+
+
+def _fam_reddit(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=8, indicator=0, flat=2)
+    order = _thread(ctx, cms, mode, max_depth=r.i(3, 9), p_reply=r.u(0.3, 0.75))
+    when = _When(ctx, [("relative", 9), ("datetime", 1)])
+    new = r.p(0.45)
+    op = ctx.names.new() if r.p(0.3) else None
+    for cm in cms:
+        if r.p(0.04):
+            cm.author = ctx.sy("reddit", "deleted")
+            if r.p(0.5):
+                cm.paras = [ctx.sy("reddit", "removed", vary=True)]
+        if op and r.p(0.1):
+            cm.author = op
+    old_actions = ctx.sy("reddit", "old_actions")
+    new_actions = ctx.sy("reddit", "new_actions")
+    kids: list = []
+    if r.p(0.7):
+        kids.append(ctx.L(FURN, ctx.sy("reddit", "all", n=len(cms)), tag="div", cls="panestack-title"))
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.sy("reddit", "sorted"), tag="div", cls="menuarea"))
+    if r.p(0.3):
+        kids.append(ctx.L(FURN, ctx.sy("reddit", "comment_as", name=ctx.names.new()), tag="div"))
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = []
+        name = ctx.a(cm.author, f"/user/{cm.author}", cls="author")
+        flair = [" ", ctx.span(ctx.sy("reddit", "op"), "submitter")] if op and cm.author == op else []
+        edited = [" ", ctx.sy("reddit", "edited")] if r.p(0.05) else []
+        if new:
+            if r.p(0.7):
+                parts.append(ctx.L(FURN, ctx.sy("reddit", "level", n=cm.depth + 1), tag="span", cls="level"))
+            parts.append(ctx.L(HEAD, name, *flair, tag="div", cls="author-line", cm=cm))
+            parts.append(ctx.L(HEAD, ctx.pick("age_dot", ("· ", "")) + ctx.when(cm, when), *edited, tag="span", cls="age", cm=cm))
+        else:
+            pts = "score hidden" if r.p(0.05) else ("1 point" if cm.votes == 1 else f"{cm.votes} points")
+            coll = ctx.sy("reddit", "collapse") + " " if r.p(0.8) else ""
+            parts.append(ctx.L(HEAD, coll, name, *flair, f" {pts} ", ctx.time_el(cm, when), *edited, tag="p", cls="tagline", cm=cm))
+        parts += _ctext(ctx, cm, br=0.0, box="div", box_cls="usertext-body md")
+        if new:
+            if r.p(0.6):
+                parts.append(ctx.L(FURN, str(cm.votes) if r.p(0.8) else ctx.sy("reddit", "vote"), tag="div", cls="score"))
+            parts.append(_actions(ctx, re.findall(r"Give Award|\S+", new_actions), "actions", joined_p=0.5))
+        else:
+            parts.append(_actions(ctx, re.findall(r"give award|\S+", old_actions), "flat-list buttons", joined_p=0.85))
+        items = [ctx.X("div", "entry", parts)]
+        if mode == "nested" and cm.kids:
+            kid_items = [one(c) for c in cm.kids]
+            if r.p(0.1):
+                kid_items.append(ctx.L(FURN, ctx.sy("reddit", "more", n=r.i(1, 30)), tag="span", cls="morecomments"))
+            items.append(ctx.X("div", "child", [ctx.X("div", "sitetable", kid_items)], nest=1))
+        return ctx.X("div", "thing comment", items, id=f"thing_t1_{r.i(10**6, 10**7):x}")
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "sitetable nestedlisting", [one(c) for c in roots]))
+    if len(cms) > 10 and r.p(0.4):
+        kids.append(ctx.L(FURN, ctx.sy("reddit", "more", n=r.i(5, 300)), tag="div"))
+    return _section(ctx, kids, "commentarea", tag="div")
+
+
+def _fam_footer(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=1, indicator=3, flat=6)
+    order = _thread(ctx, cms, mode, max_depth=2)
+    ctx.comment_when = _When(ctx, [("datetime", 6), ("date", 2), ("relative", 1)])
+    tpl = r.c(ctx.loc.fl("posted_footer"))
+    if ctx.comment_when.kind == "relative":
+        tpl = r.c(_T("footer", "relative"))
+    extra = r.w([("none", 5), ("inline", 2), ("line", 2)])
+    kids: list = []
+    if r.p(0.7):
+        kids.append(_count_line(ctx, len(cms)) if r.p(0.5) else ctx.L(FURN, ctx.fl("comments_heading"), tag="h3"))
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = []
+        if mode == "indicator" and cm.parent is not None:
+            _reply_prefix(ctx, cm)
+        parts += _ctext(ctx, cm, br=0.2, box="div", box_cls="comment-body")
+        name = ctx.a(cm.author, "http://" + ctx.domain) if r.p(0.5) else cm.author
+        bits = _hdr(ctx, tpl, cm, name=name)
+        if extra == "inline":
+            bits += [" | ", ctx.a(ctx.fl(ctx.pick("footer_link", ("reply", "permalink", "report")), name=cm.author))]
+        parts.append(ctx.L(HEAD, *bits, tag=ctx.pick("footer_tag", ("p", "div", "span")), cls="comment-footer", cm=cm))
+        if extra == "line":
+            parts.append(ctx.L(FURN, ctx.fl(ctx.pick("footer_link", ("reply", "permalink", "report")), name=cm.author), tag="div", cls="comment-link"))
+        items = [ctx.X("div", "comment-content", parts)]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("div", "comment-replies", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("div", "comment", items, id=f"c{r.i(10**5, 10**6)}")
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    lst = []
+    for k, cm in enumerate(roots):
+        ad = _maybe_ad(ctx, k, 0.12)
+        if ad is not None:
+            lst.append(ad)
+        lst.append(one(cm))
+    kids.append(ctx.X("div", "comments-content", lst))
+    if r.p(0.25):
+        kids.append(ctx.L(FURN, ctx.fl("closed"), tag="p"))
+    elif r.p(0.6):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "comments")
+
+
+def _fam_twoline(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=5, indicator=2, flat=4)
+    order = _thread(ctx, cms, mode, max_depth=r.i(1, 4))
+    name_tpl = r.w(_T("twoline", "name"))
+    date_tpl = r.w(_T("twoline", "date"))
+    date_first = r.p(0.2)
+    body_ind = 1 if r.p(0.3) else 0
+    places: dict = {}
+    act = r.p(0.45)
+    kids: list = []
+    if r.p(0.6):
+        kids.append(_count_line(ctx, len(cms)))
+
+    def one(cm: _Cm) -> _Box:
+        place = places.setdefault(cm.author, r.c(_res("names")["places"]))
+        nt = name_tpl.replace("{PLACE}", place.upper()).replace("{place}", place)
+        name = ctx.a(cm.author, "#") if r.p(0.4) else ctx.span(cm.author, "name", tag="strong")
+        nl = ctx.L(HEAD, *_hdr(ctx, nt, cm, name=name), tag=ctx.pick("name_tag", ("div", "span", "h4", "p")), cls="comment-author", cm=cm)
+        dl = ctx.L(HEAD, *_hdr(ctx, date_tpl, cm), tag=ctx.pick("date_tag", ("div", "span", "small")), cls="comment-date", cm=cm)
+        parts: list = [dl, nl] if date_first else [nl, dl]
+        ind = _indicate(ctx, cm, 0.35) if mode == "indicator" else None
+        if ind is not None:
+            parts.append(ind)
+        parts += _ctext(ctx, cm, ind=body_ind, box="div", box_cls="comment-text")
+        if act:
+            parts.append(ctx.L(FURN, ctx.fl("reply", name=cm.author), tag="a", cls="reply", ind=body_ind))
+        items = [ctx.X("div", "comment-body", parts)]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("ul", "children", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("li", "comment", items)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("ol", "commentlist", [one(c) for c in roots]))
+    if r.p(0.5):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "comments")
+
+
+def _fam_facebook(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=6, indicator=3, flat=1)
+    order = _thread(ctx, cms, mode, max_depth=1, newest_first=r.p(0.3))
+    when = _When(ctx, [("relative", 1)])
+    when.pick = r.c((3, 3, 0))
+    aff_p = r.u(0, 0.5)
+    affs: dict = {}
+    names = _res("names")
+    act_style = r.w([("dots", 5), ("spaces", 2), ("lines", 1)])
+    kids: list = []
+    head = [ctx.fl("count", n=len(cms)) if cms else ctx.fl("zero"), ctx.sy("facebook", "sort"), ctx.sy("facebook", "orders")]
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, " ".join(head[:1]), tag="span"))
+        kids.append(ctx.L(FURN, " ".join(head[1:]), tag="div"))
+    else:
+        kids += [ctx.L(FURN, h, tag="span") for h in head]
+    kids.append(ctx.L(FURN, ctx.sy("facebook", "add"), tag="div", cls="UFIAddComment"))
+    if r.p(0.3):
+        kids.append(ctx.L(FURN, ctx.sy("facebook", "posting_as", name=ctx.names.new()), tag="div"))
+        kids.append(ctx.L(FURN, ctx.sy("facebook", "post"), tag="button"))
+
+    def affiliation(author: str) -> str:
+        t = r.c(names["affiliations"])
+        return _fmt(t, org=r.c(names["orgs"]), role=r.c(names["roles"]), school=r.c(names["schools"]), place=r.c(names["places"]))
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = [ctx.img("img UFIActorImage")]
+        badge = [" · ", ctx.span(ctx.sy("facebook", "badges", vary=True), "badge")] if r.p(0.05) else []
+        parts.append(ctx.L(HEAD, ctx.a(cm.author, "https://www.facebook.com/profile.php?id=" + str(r.i(10**9, 10**10)), cls="UFICommentActorName"), *badge, tag="span", cls="_2uma", cm=cm))
+        if r.p(aff_p):
+            parts.append(ctx.L(HEAD, affs.setdefault(cm.author, affiliation(cm.author)), tag="div", cls="_3-8w", cm=cm))
+        if mode == "indicator" and cm.parent is not None and cm.parent.author:
+            prefix = cm.parent.author + " " if r.p(0.6) else f"@{cm.parent.author} "
+            cm.paras = [prefix + (cm.paras[0] if cm.paras else "")] + cm.paras[1:]
+            cm.paras[0] = cm.paras[0].strip()
+            cm.reply_shown = True
+        parts += _ctext(ctx, cm, tag="span", cls="_5mdd", br=0.6)
+        t = ctx.when(cm, when)
+        likes = str(cm.votes) if cm.votes and r.p(0.6) else ""
+        items = [ctx.sy("facebook", "like"), ctx.sy("facebook", "reply")] + ([likes] if likes else []) + [t]
+        if act_style == "dots":
+            parts.append(ctx.L(FURN, " · ".join(items), tag="div", cls="_2vq9"))
+        elif act_style == "spaces":
+            parts.append(ctx.L(FURN, " ".join(items), tag="div", cls="_2vq9"))
+        else:
+            parts.append(ctx.X("div", "_2vq9", [ctx.L(FURN, it, tag="span") for it in items]))
+        items_box: list = [ctx.X("div", "_3-8y", parts)]
+        if mode == "nested" and cm.kids:
+            shown = cm.kids
+            reps: list = [one(c) for c in shown]
+            if r.p(0.2):
+                reps.append(ctx.L(FURN, ctx.sy("facebook", "more_replies", n=r.i(2, 30)), tag="a"))
+            items_box.append(ctx.X("div", "_44ri", reps, nest=1))
+        return ctx.X("div", "_3-8y _5nz1", items_box)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "_4k-6", [one(c) for c in roots]))
+    if len(cms) > 8 and r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("facebook", "load"), tag="button"))
+    if r.p(0.7):
+        kids.append(ctx.L(FURN, ctx.sy("facebook", "plugin"), tag="div", cls="_5lm5"))
+    return _section(ctx, [ctx.X("div", "fb-comments", kids, data_href=f"https://{ctx.domain}/")], "fb-comments-wrap", tag="div")
+
+
+def _fam_guardian(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=7, indicator=0, flat=3)
+    order = _thread(ctx, cms, mode, max_depth=8)
+    when = _When(ctx, [("datetime", 8), ("relative", 2)])
+    if when.kind == "datetime" and ctx.loc.lang == "en":
+        when.tpl = r.c(_T("guardian", "dates_en"))
+    rec_style = r.w([("inline", 3), ("split", 2), ("num", 1)])
+    kids: list = []
+    kids.append(ctx.L(FURN, ctx.sy("guardian", "count", n=len(cms)), tag="h2"))
+    for key in r.sample(["signin", "sort", "per_page", "threads", "loading", "open_for", "avatars"], r.i(1, 4)):
+        kids.append(ctx.L(FURN, ctx.sy("guardian", key), tag=r.c(("div", "span", "p"))))
+
+    def one(cm: _Cm, responses_parent: _Cm | None) -> _Box:
+        meta: list = [ctx.L(HEAD, ctx.a(cm.author, f"/profile/{re.sub(r'[^a-z0-9]', '', cm.author.lower())}"), tag="span", cls="d-comment__author", cm=cm)]
+        if r.p(0.04):
+            meta.append(ctx.L(FURN, ctx.sy("guardian", "staff", vary=True), tag="span", cls="d-comment__staff"))
+        if responses_parent is not None and cm.parent is not None and (cm.parent is not responses_parent or r.p(0.5)):
+            meta.append(ctx.L(FURN, ctx.pick("g_reply", _T("guardian", "reply_to")) + cm.parent.author, tag="span", cls="d-comment__reply-to-author"))
+            cm.reply_shown = True
+        meta.append(ctx.L(HEAD, ctx.a(ctx.when(cm, when), "#comment-" + str(r.i(10**7, 10**8)), cls="d-comment__timestamp"), tag="div", cls="d-comment__timestamp", cm=cm))
+        parts: list = [ctx.X("div", "d-comment__meta", meta)]
+        parts += _ctext(ctx, cm, box="div", box_cls="d-comment__body")
+        acts: list = []
+        if rec_style == "inline":
+            acts.append(ctx.L(FURN, f"{ctx.sy('guardian', 'recommend')} {cm.votes}", tag="div", cls="d-comment__recommend"))
+        elif rec_style == "split":
+            acts.append(ctx.L(FURN, str(cm.votes), tag="span", cls="d-comment__recommend-count"))
+            acts.append(ctx.L(FURN, ctx.sy("guardian", "recommend"), tag="span"))
+        else:
+            acts.append(ctx.L(FURN, str(cm.votes), tag="span"))
+        for key in ctx.pick("g_acts", [r.sample(["reply", "report", "share", "pick", "social"], r.i(1, 3)) for _ in range(1)]):
+            acts.append(ctx.L(FURN, ctx.sy("guardian", key), tag="button"))
+        parts.append(ctx.X("div", "d-comment__actions", acts))
+        return ctx.X("li", "d-comment", [ctx.X("div", "d-comment__inner", parts)])
+
+    items: list = []
+    if mode == "nested":
+        for root in [c for c in order if c.parent is None]:
+            desc = _descendants(root)
+            box = [one(root, None)]
+            if desc:
+                resp = [one(c, root) for c in desc]
+                if r.p(0.2):
+                    resp.append(ctx.L(FURN, ctx.sy("guardian", "more_replies", n=r.i(1, 20)), tag="button"))
+                box.append(ctx.X("ul", "d-thread--responses", resp, nest=1))
+            items.append(ctx.X("li", "d-thread__item", box))
+    else:
+        items = [one(c, None) for c in order]
+    kids.append(ctx.X("ul", "d-thread d-thread--comments", items))
+    if len(cms) > 10 and r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("guardian", "view_more"), tag="button"))
+    if r.p(0.15):
+        kids.append(ctx.L(FURN, ctx.sy("guardian", "closed"), tag="p"))
+    return _section(ctx, kids, "discussion", tag="div", id=ctx.c("comments"))
+
+
+def _fam_numbered(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, indicator=5, flat=5)
+    order = _thread(ctx, cms, mode, max_depth=1)
+    offset = 0 if r.p(0.8) else r.c((20, 50))
+    tpl = r.c(_T("numbered", "header"))
+    split_num = r.p(0.2)
+    ref_tpl = r.w(_T("numbered", "reply_refs"))
+    act = r.p(0.5)
+    nums: dict = {}
+    kids: list = []
+    if r.p(0.7):
+        kids.append(_count_line(ctx, len(cms)))
+    lst: list = []
+    for k, cm in enumerate(order):
+        num = offset + k + 1
+        nums[id(cm)] = num
+        t = tpl.replace("{k}", str(num))
+        if "says:" in t:
+            t = t.replace("says:", r.c(ctx.loc.fl("says")))
+        parts: list = []
+        if split_num:
+            t = re.sub(r"^#?\d+[.)]?\s*(\|\s*)?(-\s*)?", "", t)
+            parts.append(ctx.L(FURN, _fmt(ctx.pick("num_fmt", _T("numbered", "number")), n=num), tag="span", cls="comment-number"))
+        parts.append(ctx.L(HEAD, *_hdr(ctx, t, cm, name=ctx.span(cm.author, "author", tag="strong")), tag="div", cls="comment-head", cm=cm))
+        if mode == "indicator" and cm.parent is not None:
+            pn = nums.get(id(cm.parent))
+            prefix = _fmt(ref_tpl, k=pn, name=cm.parent.author)
+            cm.paras = [prefix + (cm.paras[0] if cm.paras else "")] + cm.paras[1:]
+            cm.paras[0] = cm.paras[0].strip()
+            cm.reply_shown = True
+        parts += _ctext(ctx, cm, box="div", box_cls="comment-text")
+        if act:
+            keys = ctx.pick("n_acts", [r.sample(["report", "permalink", "reply", "like"], r.i(1, 3))])
+            parts.append(_actions(ctx, [ctx.fl(k, name=cm.author) for k in keys]))
+        ad = _maybe_ad(ctx, k, 0.12)
+        if ad is not None:
+            lst.append(ad)
+        lst.append(ctx.X("li" if r.p(0.5) else "div", "comment", parts))
+    kids.append(ctx.X("div", "comment-list", lst))
+    if r.p(0.5):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "comments")
+
+
+def _fam_headerless(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    sep = r.w([("blank", 4), ("links", 3), ("rule", 1), ("likes", 1), ("numbers", 1)])
+    rule = r.c(_T("headerless", "rules"))
+    kids: list = []
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.fl(r.c(("comments_heading", "count"))), tag="h3"))
+    lst: list = []
+    for k, cm in enumerate(cms):
+        cm.shows_author = False
+        if sep == "blank" and len(cm.paras) > 1:
+            cm.paras = [" ".join(cm.paras)]
+        parts: list = []
+        if sep == "numbers":
+            parts.append(ctx.L(FURN, _fmt(ctx.pick("num_fmt", _T("headerless", "number")), n=k + 1), tag="span"))
+        parts += _ctext(ctx, cm, br=0.3)
+        if r.p(0.04) and cm.author:
+            parts.append(ctx.L(HEAD, _fmt(r.c(_res("comments")["signoffs"]), name=cm.author), tag="p", cls="signature", cm=cm))
+            cm.shows_author = True
+        if sep == "links":
+            keys = ctx.pick("h_acts", [r.sample(["reply", "report", "like"], r.i(1, 2))])
+            parts.append(_actions(ctx, [ctx.fl(k, name="").strip() for k in keys]))
+        elif sep == "rule":
+            parts.append(ctx.L(FURN, rule, tag="div", cls="sep"))
+        elif sep == "likes":
+            parts.append(ctx.L(FURN, _votes(ctx, cm), tag="div", cls="likes"))
+        lst.append(ctx.X("div", "comment", parts, gap=1 if sep == "blank" else None))
+    kids.append(ctx.X("div", "comments", lst))
+    if r.p(0.4):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "comments-section")
+
+
+def _fam_inline(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=2, indicator=3, flat=5)
+    order = _thread(ctx, cms, mode, max_depth=3)
+    joiner = r.c(_T("inline", "joiners"))
+    bracket = r.p(0.1)
+    name_tag = r.c(("strong", "b", "span", "a"))
+    after = r.w([("none", 6), ("date", 3), ("actions", 2)])
+    after_tpl = r.c(_T("inline", "after"))
+    kids: list = []
+    if r.p(0.6):
+        kids.append(_count_line(ctx, len(cms)))
+
+    def one(cm: _Cm) -> _Box:
+        if mode == "indicator" and cm.parent is not None:
+            _reply_prefix(ctx, cm)
+        name_el = (name_tag, {"class": ctx.c("commenter")} if name_tag != "a" else {"href": "#"}, f"<{cm.author}>" if bracket else cm.author)
+        first = [name_el, " " if bracket else joiner, cm.paras[0]]
+        parts: list = [ctx.L(CTEXT, *first, tag="p", cm=cm)]
+        parts += [ctx.L(CTEXT, p, tag="p", cm=cm) for p in cm.paras[1:]]
+        if after == "date":
+            parts.append(ctx.L(HEAD, *_hdr(ctx, after_tpl, cm), tag="small", cls="date", cm=cm))
+        elif after == "actions":
+            parts.append(_actions(ctx, [ctx.fl("reply", name=cm.author), ctx.fl("report")]))
+        items = [ctx.X("div", "comment", parts)]
+        if mode == "nested" and cm.kids:
+            items.append(ctx.X("div", "replies", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("div", "comment-wrap", items)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "comment-stream", [one(c) for c in roots]))
+    if r.p(0.4):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "comments")
+
+
+def _fam_localized(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=4, indicator=3, flat=3)
+    order = _thread(ctx, cms, mode, max_depth=r.i(1, 4), newest_first=r.p(0.2))
+    hstyle = r.w([("oneline", 5), ("two", 3), ("footer", 2)])
+    tpl = r.c(ctx.loc.fl("header_oneline")) if hstyle != "footer" else r.c(ctx.loc.fl("posted_footer"))
+    if "{n}" in tpl:
+        tpl = tpl.replace("#{n} ", "")
+    when_tpl = r.c(_T("localized", "when"))
+    acts = r.sample(["reply", "report", "like", "votes", "share", "permalink"], r.i(0, 3))
+    kids: list = []
+    if r.p(0.75):
+        kids.append(_count_line(ctx, len(cms)) if r.p(0.6) else ctx.L(FURN, ctx.fl("comments_heading"), tag="h2"))
+    if r.p(0.35):
+        kids.append(ctx.L(FURN, ctx.fl("sort"), tag="div"))
+    if r.p(0.25):
+        kids.append(_form(ctx))
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = []
+        name = ctx.span(cm.author, "user", tag=ctx.pick("name_tag", ("b", "strong", "a", "span")))
+        if hstyle == "oneline":
+            parts.append(ctx.L(HEAD, *_hdr(ctx, tpl, cm, name=name), tag="div", cls="kommentar-kopf", cm=cm))
+        elif hstyle == "two":
+            parts.append(ctx.L(HEAD, name, tag="div", cls="autor", cm=cm))
+            parts.append(ctx.L(HEAD, *_hdr(ctx, when_tpl, cm), tag="div", cls="datum", cm=cm))
+        ind = _indicate(ctx, cm, 0.5) if mode == "indicator" else None
+        if ind is not None:
+            parts.append(ind)
+        parts += _ctext(ctx, cm, box="div", box_cls="kommentar-text")
+        if hstyle == "footer":
+            parts.append(ctx.L(HEAD, *_hdr(ctx, tpl, cm, name=name), tag="div", cls="kommentar-fuss", cm=cm))
+        if acts:
+            items = [_votes(ctx, cm) if a == "votes" else ctx.fl(a, name=cm.author) for a in acts]
+            parts.append(_actions(ctx, items))
+        box = [ctx.X("div", "kommentar", parts)]
+        if mode == "nested" and cm.kids:
+            box.append(ctx.X("div", "antworten", [one(c) for c in cm.kids], nest=1))
+        return ctx.X("article", "comment", box)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    lst = []
+    for k, cm in enumerate(roots):
+        ad = _maybe_ad(ctx, k, 0.15)
+        if ad is not None:
+            lst.append(ad)
+        lst.append(one(cm))
+    kids.append(ctx.X("div", "kommentare", lst))
+    if len(cms) > 10 and r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.fl(r.c(("load_more", "pagination")), n=r.i(2, 9)), tag="button"))
+    if r.p(0.5):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "comments")
+
+
+def _fam_widgets(ctx: _Ctx, pl: list) -> _Box | None:
+    """A small main section in a simple style; the widgets themselves are added by render_page."""
+    r = ctx.r
+    if not pl and r.p(0.4):
+        return None
+    return r.c((_fam_pipe, _fam_twoline, _fam_numbered, _fam_footer))(ctx, pl)
+
+
+def _fam_blogger(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    threaded = r.p(0.4)
+    mode = _mode(ctx, nested=5, flat=1) if threaded else "flat"
+    order = _thread(ctx, cms, mode, max_depth=1)
+    when = _When(ctx, [("datetime", 7), ("date", 1), ("time", 2)])
+    admin = ctx.names.new()
+    for cm in cms:
+        if r.p(0.1):
+            cm.author = admin
+    kids: list = [ctx.L(FURN, ctx.sy("blogger", "count", n=len(cms)) if cms else ctx.fl("zero"), tag="h4")]
+    if not threaded:
+        items: list = []
+        for cm in order:
+            name = ctx.a(cm.author, f"https://www.blogger.com/profile/{r.i(10**15, 10**16)}")
+            said = ctx.sy("blogger", "said")
+            items.append(ctx.L(HEAD, *[name if p == "{name}" else p for p in re.split(r"(\{name\})", said) if p], tag="dt", cls="comment-author", cm=cm))
+            if cm.paras:
+                items.append(ctx.L(CTEXT, "\n\n".join(cm.paras) if r.p(0.6) else "\n".join(cm.paras), tag="dd", cls="comment-body", cm=cm))
+            foot = [ctx.span(ctx.a(ctx.when(cm, when), f"#c{r.i(10**15, 10**16)}"), "comment-timestamp")]
+            if r.p(0.5):
+                items.append(ctx.L(HEAD, *foot, tag="dd", cls="comment-footer", cm=cm))
+                items.append(ctx.L(FURN, ctx.sy("blogger", "delete"), tag="dd", cls="item-control"))
+            else:
+                items.append(ctx.L(HEAD, *foot, tag="dd", cls="comment-footer", cm=cm))
+        kids.append(ctx.X("dl", "comments-block", items, id=ctx.c("comments-block")))
+    else:
+        def one(cm: _Cm) -> _Box:
+            parts: list = [ctx.L(HEAD, ctx.a(cm.author, "#"), tag=ctx.pick("name_tag", ("cite", "div")), cls="user", cm=cm)]
+            if cm.author == admin and r.p(0.5):
+                parts.append(ctx.L(FURN, ctx.sy("blogger", "admin"), tag="span", cls="icon blog-author"))
+            parts.append(ctx.L(HEAD, ctx.a(ctx.when(cm, when), "#"), tag="span", cls="datetime secondary-text", cm=cm))
+            parts += _ctext(ctx, cm, box="p", box_cls="comment-content", br=1.0, tag="span")
+            parts.append(_actions(ctx, [ctx.sy("blogger", "reply"), ctx.sy("blogger", "delete")], "comment-actions secondary-text"))
+            box: list = [ctx.X("div", "comment-block", parts)]
+            if mode == "nested" and cm.kids:
+                box.append(ctx.X("div", "comment-replies", [ctx.L(FURN, ctx.sy("blogger", "replies"), tag="div", cls="thread-toggle"),
+                                                              ctx.X("ol", "thread-chrome", [one(c) for c in cm.kids], nest=1),
+                                                              ctx.L(FURN, ctx.sy("blogger", "reply"), tag="div", cls="continue")]))
+            return ctx.X("li", "comment", box)
+
+        roots = [c for c in order if c.parent is None] if mode == "nested" else order
+        kids.append(ctx.X("ol", "comment-thread", [one(c) for c in roots]))
+        if r.p(0.6):
+            kids.append(_actions(ctx, [ctx.sy("blogger", "add"), ctx.sy("blogger", "load")], "loadmore"))
+    form = [ctx.L(FURN, ctx.sy("blogger", "post"), tag="h4")]
+    for key in r.sample(["comment_as", "select", "publish", "preview", "notify", "member"], r.i(1, 4)):
+        form.append(ctx.L(FURN, ctx.sy("blogger", key), tag="div"))
+    if r.p(0.85):
+        kids.append(ctx.X("div", "comment-form", form))
+    return _section(ctx, kids, "comments", tag="div", id=ctx.c("comments"))
+
+
+# =========================================================================== families (held out)
+
+
+def _fam_hn(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=8, flat=2)
+    order = _thread(ctx, cms, mode, max_depth=r.i(3, 10), p_reply=r.u(0.4, 0.8))
+    when = _When(ctx, [("relative", 9), ("date", 1)])
+    head_tpl = ctx.sy("hn", "head")
+    kids: list = []
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("hn", "add"), tag="button"))
+    rows: list = []
+    for cm in order:
+        depth = cm.depth if mode == "nested" else 0
+        spacer = ctx.X("td", "ind", [_Void("img", {"src": "s.gif", "height": "1", "width": str(40 * depth)})], indent=str(depth))
+        tpl = head_tpl if cm.parent is not None else head_tpl.replace(" | root", "").replace(" | parent", "")
+        head = ctx.L(HEAD, *_hdr(ctx, tpl, cm, name=ctx.a(cm.author, f"user?id={cm.author}", cls="hnuser"), when=when),
+                     tag="span", cls="comhead", cm=cm)
+        body = _ctext(ctx, cm, tag="p", br=0.0, box="div", box_cls="commtext c00")
+        reply = ctx.L(FURN, ctx.a(ctx.sy("hn", "reply"), f"reply?id={r.i(10**7, 10**8)}"), tag="div", cls="reply")
+        cell = ctx.X("td", "default", [ctx.X("div", None, [head])] + body + [reply])
+        row = ctx.X("tr", "athing comtr", [ctx.X("td", None, [ctx.X("table", None, [ctx.X("tbody", None, [ctx.X("tr", None, [spacer, cell])])])])],
+                    nest=depth, id=str(r.i(10**7, 10**8)))
+        rows.append(row)
+    kids.append(ctx.X("table", "comment-tree", [ctx.X("tbody", None, rows)]))
+    return _section(ctx, kids, "comments-hn", tag="div")
+
+
+def _fam_phpbb(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, indicator=5, flat=5)
+    order = _thread(ctx, cms, mode, max_depth=1)
+    table = r.p(0.5)
+    when = _When(ctx, [("datetime", 1)])
+    if ctx.loc.lang == "en" and r.p(0.6):
+        when.tpl = r.c(_T("phpbb", "dates_en"))
+    wrote = r.c(ctx.loc.fl("wrote"))
+    stats: dict = {}
+    kids: list = []
+    top = r.sample(["page", "display", "post_reply"], r.i(1, 3))
+    for key in top:
+        kids.append(ctx.L(FURN, ctx.sy("forum", key, n=max(1, len(cms) // 20 + 1), k=len(cms)), tag="div", cls="pagination"))
+    posts: list = []
+    for k, cm in enumerate(order):
+        st = stats.setdefault(cm.author, (ctx.sy("forum", "ranks", vary=True), r.i(1, 20000), cm.dt - _dt.timedelta(days=r.i(30, 4000)), r.c(_res("names")["places"])))
+        joined = _fill_date(r.c(ctx.loc.dates["date"]), st[2], ctx.loc.cal)[0]
+        prof = [ctx.L(HEAD, ctx.a(cm.author, f"memberlist.php?mode=viewprofile&u={r.i(2, 99999)}", cls="username"), tag="b" if table else "dt", cm=cm)]
+        pool = [st[0], ctx.sy("forum", "posts", n=st[1]), ctx.sy("forum", "joined", date=joined), ctx.sy("forum", "location", place=st[3])]
+        for t in [pool[j] for j in ctx.pick("p_info", [sorted(r.sample(range(4), r.i(1, 3)))])]:
+            prof.append(ctx.L(FURN, t, tag="span" if table else "dd"))
+        subject = ("Re: " if k else "") + (ctx.title or r.c(ctx.others))
+        if mode == "indicator" and cm.parent is not None and cm.parent.paras:
+            cm.paras = [f"{cm.parent.author} {wrote}", _truncate(cm.parent.paras[-1], r.i(60, 250))] + cm.paras
+            cm.reply_shown = True
+        body = _ctext(ctx, cm, tag="div", cls="content", br=0.3)
+        foot = _actions(ctx, [ctx.sy("forum", "back"), ctx.sy("forum", "profile")], "postbuttons")
+        if table:
+            subj_line = ctx.L(FURN, f"Post subject: {subject}", tag="span", cls="postdetails")
+            posted = ctx.L(HEAD, *_hdr(ctx, ctx.sy("forum", "posted"), cm, when=when), tag="span", cls="postdetails", cm=cm)
+            left = ctx.X("td", "row1", prof if r.p(0.5) else [prof[0]])
+            right = ctx.X("td", "row1", [subj_line, posted] + body + [foot] if r.p(0.5) else [posted, subj_line] + body + [foot])
+            posts.append(ctx.X("tr", None, [left, right]))
+        else:
+            head = [ctx.L(FURN, ctx.a(subject), tag="h3")]
+            head.append(ctx.L(HEAD, *_hdr(ctx, ctx.pick("bb_tpl", _T("phpbb", "byline")), cm,
+                                          name=ctx.a(cm.author, "#", cls="username"), when=when), tag="p", cls="author", cm=cm))
+            postbody = ctx.X("div", "postbody", head + body)
+            profile = ctx.X("dl", "postprofile", prof)
+            posts.append(ctx.X("div", "post bg2", ([postbody, profile] if r.p(0.6) else [profile, postbody]) + [foot], id=f"p{r.i(10**5, 10**6)}"))
+    if table:
+        kids.append(ctx.X("table", "forumline", [ctx.X("tbody", None, posts)]))
+    else:
+        kids.append(ctx.X("div", "topic-posts", posts))
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("forum", "return", section=r.c(ctx.loc.bl("nav_sections"))), tag="p"))
+    return _section(ctx, kids, "page-body", tag="div")
+
+
+def _fam_cards(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=6, indicator=3, flat=1)
+    order = _thread(ctx, cms, mode, max_depth=1, newest_first=r.p(0.4))
+    when = _When(ctx, [("relative", 1)])
+    handle = r.p(0.4)
+    initials = r.p(0.3)
+    one_line = r.p(0.35)
+    if handle:
+        for cm in cms:
+            cm.author = "@" + re.sub(r"\s+", "", cm.author)
+    kids: list = [ctx.L(FURN, ctx.sy("cards", "count", n=len(cms)), tag="h2")]
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.sy("cards", "sort"), tag="div"))
+    kids.append(ctx.L(FURN, ctx.sy("cards", "add"), tag="div", cls="placeholder"))
+    pinned = r.p(0.2)
+
+    def one(cm: _Cm, first: bool) -> _Box:
+        parts: list = []
+        if pinned and first:
+            parts.append(ctx.L(FURN, ctx.sy("cards", "pinned"), tag="span", cls="pinned"))
+        if initials:
+            letters = "".join(w[0] for w in re.findall(r"[A-Za-z]+", cm.author)[:2]).upper() or "U"
+            parts.append(ctx.L(FURN, letters, tag="div", cls="avatar-initials"))
+        shown = cm.author
+        edited = " " + ctx.sy("cards", "edited") if r.p(0.08) else ""
+        if one_line:
+            parts.append(ctx.L(HEAD, ctx.a(shown, "#", cls="author-text"), ctx.pick("card_sep", _T("cards", "sep")), ctx.a(ctx.when(cm, when) + edited, "#"), tag="div", cls="header-author", cm=cm))
+        else:
+            parts.append(ctx.L(HEAD, ctx.a(shown, "#", cls="author-text"), tag="h3", cm=cm))
+            parts.append(ctx.L(HEAD, ctx.a(ctx.when(cm, when) + edited, "#"), tag="span", cls="published-time-text", cm=cm))
+        if mode == "indicator" and cm.parent is not None:
+            if handle:
+                cm.paras = [f"{cm.parent.author} " + (cm.paras[0] if cm.paras else "")] + cm.paras[1:]
+                cm.paras[0] = cm.paras[0].strip()
+                cm.reply_shown = True
+            else:
+                _reply_prefix(ctx, cm)
+        parts += _ctext(ctx, cm, tag="span", br=0.7, box="div", box_cls="content-text")
+        if len(cm.text) > 300 and r.p(0.6):
+            parts.append(ctx.L(FURN, ctx.sy("cards", "read_more"), tag="span", cls="more-button"))
+        acts: list = []
+        if cm.votes:
+            acts.append(ctx.L(FURN, str(cm.votes), tag="span", cls="vote-count"))
+        if r.p(0.05):
+            acts.append(ctx.L(FURN, ctx.sy("cards", "liked"), tag="span"))
+        acts.append(ctx.L(FURN, ctx.sy("cards", "reply"), tag="button"))
+        parts.append(ctx.X("div", "toolbar", acts))
+        box: list = [ctx.X("div", "comment-renderer", parts)]
+        if mode == "nested" and cm.kids:
+            reps: list = [ctx.L(FURN, ctx.sy("cards", "view_replies", n=len(cm.kids)), tag="button")] if r.p(0.7) else []
+            reps += [one(c, False) for c in cm.kids]
+            if r.p(0.3):
+                reps.append(ctx.L(FURN, ctx.sy("cards", r.c(("hide", "more_replies"))), tag="button"))
+            box.append(ctx.X("div", "replies", reps, nest=1))
+        return ctx.X("div", "comment-thread-renderer", box)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "contents", [one(c, k == 0) for k, c in enumerate(roots)]))
+    return _section(ctx, kids, "comments-cards", tag="div")
+
+
+def _fam_coral(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=6, indicator=4)
+    order = _thread(ctx, cms, mode, max_depth=3, newest_first=r.p(0.5))
+    when = _When(ctx, [("relative", 6), ("datetime", 3)])
+    kids: list = []
+    for key in r.sample(["conversation", "viewing", "guidelines", "signin"], r.i(1, 3)):
+        kids.append(ctx.L(FURN, ctx.sy("coral", key, n=r.i(2, 400)), tag="div"))
+    kids.append(_actions(ctx, r.sample(ctx.loc.fl("coral")["tabs"], r.i(1, 3)), "tabs", joined_p=0.3))
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.sy("coral", "sort"), tag="div"))
+    react = r.p(0.7)
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = [ctx.L(HEAD, ctx.span(cm.author, "username"), tag="div", cls="coral-username", cm=cm)]
+        if r.p(0.04):
+            parts.append(ctx.L(FURN, ctx.sy("coral", "badges", vary=True), tag="span"))
+        parts.append(ctx.L(HEAD, ctx.time_el(cm, when), tag="div", cls="coral-timestamp", cm=cm))
+        if cm.parent is not None and (mode == "indicator" or cm.depth > 1 or r.p(0.3)):
+            parts.append(ctx.L(FURN, ctx.sy("coral", "replying", name=cm.parent.author), tag="div", cls="coral-in-reply-to"))
+            cm.reply_shown = True
+        parts += _ctext(ctx, cm, box="div", box_cls="coral-content")
+        acts = [ctx.L(FURN, ctx.sy("coral", "actions"), tag="div", cls="coral-actions")]
+        if react:
+            acts.append(ctx.L(FURN, ctx.sy("coral", "respect", n=cm.votes), tag="button", cls="coral-reaction"))
+        parts.append(ctx.X("div", "coral-comment-footer", acts if r.p(0.5) else acts[::-1]))
+        box: list = [ctx.X("div", "coral-comment", parts)]
+        if mode == "nested" and cm.kids:
+            reps: list = [one(c) for c in cm.kids]
+            if r.p(0.2):
+                reps.append(ctx.L(FURN, ctx.sy("coral", "more_replies", n=r.i(1, 9)), tag="button"))
+            box.append(ctx.X("div", "coral-replies", reps, nest=1))
+        return ctx.X("article", "coral-comment-wrap", box)
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "coral-stream", [one(c) for c in roots]))
+    if len(cms) > 8 and r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.sy("coral", "load"), tag="button"))
+    return _section(ctx, kids, "coral-container", tag="div", id=ctx.c("coral_thread"))
+
+
+def _fam_guestbook(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    when = _When(ctx, [("date", 5), ("datetime", 5)])
+    header = ctx.sy("guestbook", "header")
+    two = r.p(0.25)
+    kids: list = [ctx.L(FURN, ctx.sy("guestbook", "title"), tag="h2")]
+    for key in r.sample(["sign", "entries", "read", "write"], r.i(1, 2)):
+        kids.append(ctx.L(FURN, ctx.sy("guestbook", key, a=1, b=min(10, len(cms)), n=len(cms) + r.i(0, 300)), tag="div"))
+    entries: list = []
+    pool = list(cms)[::-1] if r.p(0.7) else list(cms)
+    total = len(pool) + r.i(0, 200)
+    k = 0
+    i = 0
+    while i < len(pool):
+        cm = pool[i]
+        i += 1
+        parts: list = [ctx.L(FURN, ctx.sy("guestbook", "entry", n=total - k), tag="div", cls="entry-no")]
+        k += 1
+        if two:
+            parts.append(ctx.L(HEAD, "Name: ", ctx.span(cm.author, "gb-name", tag="b"), tag="div", cm=cm))
+            parts.append(ctx.L(HEAD, *_hdr(ctx, ctx.pick("gb_date", _T("guestbook", "date")), cm, when=when), tag="div", cm=cm))
+        else:
+            parts.append(ctx.L(HEAD, *_hdr(ctx, header, cm, name=ctx.span(cm.author, "gb-name", tag="b"), when=when), tag="div", cls="gb-head", cm=cm))
+        parts += _ctext(ctx, cm, box="div", box_cls="gb-text")
+        if r.p(0.3):
+            parts.append(ctx.L(FURN, ctx.sy("guestbook", "homepage"), tag="div"))
+        box: list = [ctx.X("div", "gb-entry", parts)]
+        if i < len(pool) and r.p(0.2):
+            reply = pool[i]
+            i += 1
+            reply.parent, reply.reply_shown, reply.shows_author, reply.author = cm, True, False, None
+            box.append(ctx.X("div", "gb-owner", [ctx.L(HEAD, ctx.sy("guestbook", "owner"), tag="div", cm=reply)] + _ctext(ctx, reply), nest=1))
+        entries.append(ctx.X("div", "gb-item", box))
+    kids.append(ctx.X("div", "gb-entries", entries))
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, ctx.sy("guestbook", "pager"), tag="div"))
+    return _section(ctx, kids, "guestbook", tag="div")
+
+
+# =========================================================================== widgets of other stories' comments
+
+
+def _widget(ctx: _Ctx, pl: list) -> _Box:
+    """'Recent comments' on OTHER stories: comments with `about` = that story's title."""
+    r = ctx.r
+    n_groups = max(1, min(len(pl), r.i(1, 4)))
+    titles = r.sample(ctx.others, n_groups) if len(ctx.others) >= n_groups else [r.c(ctx.others) for _ in range(n_groups)]
+    start = ctx.now - _dt.timedelta(hours=r.i(2, 72))
+    cms = _new_comments(ctx, pl, start=start)
+    if any(c.dt > ctx.now for c in cms):
+        for c in cms:
+            c.dt = min(c.dt, ctx.now)
+    groups: list[list[_Cm]] = [[] for _ in range(n_groups)]
+    for k, cm in enumerate(cms):
+        groups[k if k < n_groups else r.i(0, n_groups - 1)].append(cm)
+    order = r.w([("after", 4), ("before", 4), ("on", 1)])
+    lang = ctx.loc.lang if r.p(0.8) else "en"
+    when = _When(ctx, [("datetime", 5), ("relative", 3), ("date", 1)], lang=lang)
+    trunc = r.p(0.6)
+    hdr_tpl = r.c(_T("widget", "header"))
+    inline = r.p(0.25)
+    meta_tpl = ctx.fl("widget_meta")
+    meta_p = r.u(0.3, 1.0)
+    kids: list = [ctx.L(FURN, ctx.fl("widget_heading", vary=True), tag=r.c(("h3", "h2", "div")), cls="widget-title")]
+    for title, members in zip(titles, groups):
+        for cm in members:
+            cm.about = title
+            if trunc and cm.paras:
+                cm.paras = [_truncate(" ".join(cm.paras), r.i(80, 200))]
+        title_line = ctx.L(WTITLE, ctx.a(title, "/news/" + str(r.i(1000, 99999))), tag=ctx.pick("wt_tag", ("h4", "div", "a", "p")), cls="story-title")
+        meta = ctx.L(BOILER, _fmt(meta_tpl, when=_relative((ctx.now - members[-1].dt).total_seconds() + r.i(60, 7200), _Loc(lang).cal, r.i(0, 1))
+                                  if r.p(0.5) else _fill_date(r.c(_Loc(lang).dates["time"]), members[-1].dt, _Loc(lang).cal)[0],
+                                  n=len(members) + r.i(0, 30)), tag="div", cls="story-meta") if r.p(meta_p) else None
+        items: list = []
+        for cm in members:
+            if order == "on":
+                cm.paras = []
+                on_tpl = r.c(ctx.loc.fl("widget_on"))
+                pieces = re.split(r"(\{name\}|\{title\})", on_tpl)
+                parts = [cm.author if p == "{name}" else ctx.a(title) if p == "{title}" else p for p in pieces if p]
+                items.append(ctx.L(HEAD, *parts, tag="li", cls="recentcomments", cm=cm))
+                continue
+            if inline and cm.paras:
+                cm.paras = [" ".join(cm.paras)]
+                items.append(ctx.X("div", "wc", [ctx.L(CTEXT, ctx.span(cm.author, "wc-author", tag="b"), ": ", cm.paras[0], tag="p", cm=cm)]))
+            else:
+                head = ctx.L(HEAD, *_hdr(ctx, hdr_tpl, cm, when=when), tag="div", cls="wc-head", cm=cm)
+                items.append(ctx.X("div", "wc", [head] + _ctext(ctx, cm, br=0.0)))
+        if order == "after":
+            group = items + [title_line] + ([meta] if meta is not None else [])
+        elif order == "before":
+            group = [title_line] + ([meta] if meta is not None else []) + items
+        else:
+            group = items
+        kids.append(ctx.X("div" if order != "on" else "ul", "widget-group", group))
+    return ctx.X("section", "widget recent-comments", kids)
+
+
+# =========================================================================== specs and public functions
+
+
+_SPECS: dict[str, _Spec] = {
+    "wordpress": _Spec(_fam_wordpress),
+    "disqus": _Spec(_fam_disqus, indent_p=0.55, cls_modes=(("semantic", 70), ("obf", 20), ("none", 10))),
+    "pipe": _Spec(_fam_pipe, widget_p=0.45, signin_top=0.35, indent_p=0.2),
+    "forum": _Spec(_fam_forum, indent_p=0.2),
+    "slashdot": _Spec(_fam_slashdot, lang="en", indent_p=0.9),
+    "reddit": _Spec(_fam_reddit, lang="en", indent_p=0.7),
+    "footer": _Spec(_fam_footer, indent_p=0.25),
+    "twoline": _Spec(_fam_twoline, indent_p=0.5),
+    "facebook": _Spec(_fam_facebook, cls_modes=(("semantic", 50), ("obf", 40), ("none", 10)), indent_p=0.4),
+    "guardian": _Spec(_fam_guardian, indent_p=0.5),
+    "numbered": _Spec(_fam_numbered, indent_p=0.2),
+    "headerless": _Spec(_fam_headerless, headers=False, indent_p=0.1),
+    "inline": _Spec(_fam_inline, headers=False, indent_p=0.3),
+    "localized": _Spec(_fam_localized, lang="foreign", when=(("datetime", 45), ("date", 15), ("relative", 40))),
+    "widgets": _Spec(_fam_widgets, widget_p=1.0, signin_top=0.15, indent_p=0.2),
+    "blogger": _Spec(_fam_blogger, indent_p=0.4),
+    "hn": _Spec(_fam_hn, lang="en", indent_p=0.6),
+    "phpbb": _Spec(_fam_phpbb, indent_p=0.2),
+    "cards": _Spec(_fam_cards, cls_modes=(("semantic", 30), ("obf", 50), ("utility", 15), ("none", 5))),
+    "coral": _Spec(_fam_coral, cls_modes=(("semantic", 40), ("obf", 40), ("utility", 20))),
+    "guestbook": _Spec(_fam_guestbook, indent_p=0.3),
+}
+assert set(_SPECS) == set(LAYOUTS)
+
+
+def render_page(article: dict, comments: list[str], layout: str, rng: np.random.Generator, fmt: str = "text") -> RenderedPage:
+    """Render one page.
+
+    ``article``: ``{"title", "paragraphs", optional "related_titles"}`` (titles of other stories for
+    related lists and comment widgets). ``comments``: raw comment texts (newlines = paragraphs);
+    empty ones are skipped. Some comments may go to a "recent comments" widget of other stories.
+    """
+    if layout not in _SPECS:
+        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+    if fmt not in ("text", "html"):
+        raise ValueError(f"fmt must be 'text' or 'html', not {fmt!r}")
+    spec = _SPECS[layout]
+    ctx = _Ctx(rng, layout, fmt, article, spec)
+    r = ctx.r
+    pl = _prepare(ctx, comments, allow_empty=spec.headers)
+    widgets: list = []
+    if len(pl) >= 2 and r.p(spec.widget_p):
+        if layout == "widgets":
+            k = r.i(2, len(pl)) if len(pl) <= 8 else r.i(len(pl) // 3, len(pl) - r.i(0, 6))
+        else:
+            k = r.i(2, min(len(pl), 6))
+        wpl, pl = pl[len(pl) - k:], pl[: len(pl) - k]
+        if layout == "widgets" and k >= 4 and r.p(0.4):
+            half = k // 2
+            widgets += [_widget(ctx, wpl[:half]), _widget(ctx, wpl[half:])]
+        else:
+            widgets.append(_widget(ctx, wpl))
+    section = spec.build(ctx, pl) if (pl or r.p(0.75)) else None
+    root, truth = _assemble(ctx, section, widgets)
+    cms: list[_Cm] = []
+    seen: set[int] = set()
+    for line in _walk_lines(root):
+        cm = line.cm
+        if cm is not None and line.label in (HEAD, CTEXT) and id(cm) not in seen:
+            seen.add(id(cm))
+            cm.idx = len(cms)
+            cms.append(cm)
+    comments_truth = []
+    for cm in cms:
+        parent = cm.parent
+        reply_to = parent.idx if (parent is not None and cm.reply_shown and id(parent) in seen and parent.idx < cm.idx) else None
+        comments_truth.append({
+            "index": cm.idx,
+            "author": cm.author if cm.shows_author else None,
+            "posted_at": cm.posted,
+            "text": cm.text,
+            "reply_to": reply_to,
+            "about": cm.about,
+        })
+    if fmt == "text":
+        lines = _render_text(root, ctx)
+        text = "\n".join(g.text for g in lines)
+    else:
+        lines = []
+        title = truth["title"] or ctx.title or ctx.site
+        text = _render_html(root, ctx, f"{title} {r.c(_T('page', 'title_seps'))} {ctx.site}" if r.p(0.8) else title)
+    return RenderedPage(text=text, fmt=fmt, layout=layout, lines=lines, article=truth, comments=comments_truth)
+
+
+# --------------------------------------------------------------------------- sources
+
+_NEWS_SOURCES = ("c3", "ucc_unhealthy", "kaggle_insults", "toxic_spans", "ruddit", "wiki_talk_context")
+_MAX_COMMENT_CHARS = 1500
+_TITLE_SEPS = re.compile(r"\s+(?:\||-|–|—|::|»|·)\s+")
+
+
+def _is_english(text: str) -> bool:
+    words = re.findall(r"[a-z']+", text[:4000].lower())
+    if len(words) < 30:
+        return False
+    common = set(_res("text")["english_common"])
+    return sum(w in common for w in words) / len(words) >= _res("text")["min_english_share"]
+
+
+def _decode_html(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", raw[:4000])
+        enc = m.group(1).decode("ascii") if m else "cp1252"
+        try:
+            return raw.decode(enc, errors="replace")
+        except LookupError:
+            return raw.decode("cp1252", errors="replace")
+
+
+def _page_title(doc) -> str:
+    og = [t for t in doc.xpath('//meta[@property="og:title"]/@content') if t.strip()]
+    head = doc.find(".//title")
+    cands = [_clean(t) for t in og[:1] + ([head.text_content()] if head is not None else []) if _clean(t)]
+    stripped = []
+    for c in cands:
+        parts = [p for p in _TITLE_SEPS.split(c) if p.strip()]
+        stripped.append(max(parts, key=len) if parts else c)
+    h1s = [_clean(h.text_content()) for h in doc.iter("h1")][:3]
+    best = stripped[0] if stripped else ""
+    if best:
+        words = set(re.findall(r"\w+", best.lower()))
+        for h in h1s:
+            hw = set(re.findall(r"\w+", h.lower()))
+            if h and len(h) <= 250 and words and len(words & hw) / len(words) >= 0.6:
+                return h
+        return best
+    return next((h for h in h1s if len(h.split()) >= 3), "")
+
+
+@lru_cache(maxsize=4)
+def _load_sources_cached(data_dir: str) -> tuple[tuple, tuple]:
+    from lxml import html as lxml_html
+
+    from moderate.corpora import load_corpora
+
+    base = Path(data_dir)
+    gt_path = base / "pages" / "scrapinghub" / "ground-truth.json"
+    truth = json.loads(gt_path.read_text(encoding="utf-8"))
+    articles = []
+    for key in sorted(truth):
+        body = truth[key].get("articleBody") or ""
+        paras = [p for p in (_clean(x) for x in body.split("\n")) if p]
+        if len(" ".join(paras)) < 300 or not _is_english(body):
+            continue
+        html_path = base / "pages" / "scrapinghub" / "html" / f"{key}.html.gz"
+        title = ""
+        if html_path.exists():
+            try:
+                doc = lxml_html.document_fromstring(_decode_html(gzip.decompress(html_path.read_bytes())))
+                title = _page_title(doc)
+            except (ValueError, OSError):
+                title = ""
+        if not title:
+            continue
+        articles.append({"title": title, "paragraphs": paras})
+    comments_dir = base / "comments" if (base / "comments").is_dir() else base
+    frame = load_corpora(comments_dir, sources=list(_NEWS_SOURCES))
+    texts = []
+    for t in frame["text"]:
+        t = str(t).strip()
+        if t and len(t) <= _MAX_COMMENT_CHARS and _paragraphs(t):
+            texts.append(t)
+    return tuple(articles), tuple(texts)
+
+
+def load_sources(data_dir: Path = Path("data")) -> tuple[list[dict], list[str]]:
+    """Real articles and real comment texts.
+
+    Articles: ``data/pages/scrapinghub/ground-truth.json`` bodies (one paragraph per line) with the
+    title from the page's og:title / <title> (site name removed), replaced by the <h1> when that
+    matches; English pages only. Comments: the news-comment corpora (c3, ucc_unhealthy,
+    kaggle_insults, toxic_spans, ruddit, wiki_talk_context) via :func:`moderate.corpora.load_corpora`,
+    without empty or very long (> 1500 characters) texts.
+    """
+    articles, texts = _load_sources_cached(str(Path(data_dir).resolve()))
+    return [dict(a, paragraphs=list(a["paragraphs"])) for a in articles], list(texts)
+
+
+def _n_comments(r: _R) -> int:
+    bucket = r.w([("zero", 10), ("few", 20), ("some", 35), ("many", 25), ("long", 10)])
+    return {"zero": 0, "few": r.i(1, 3), "some": r.i(4, 12), "many": r.i(13, 30), "long": r.i(31, 60)}[bucket]
+
+
+def synthetic_pages(n: int, seed: int, layouts: Sequence[str], fmt: str = "text", data_dir: Path = Path("data"),
+                    sources: tuple[list[dict], list[str]] | None = None) -> list[RenderedPage]:
+    """``n`` pages, deterministic for ``seed``; layouts are used in shuffled round-robin order.
+
+    Each page gets a random article, titles of other articles (for related lists and widgets) and
+    0-60 random comments (some pages none, some a few, some long threads).
+    """
+    layouts = tuple(layouts)
+    if not layouts:
+        raise ValueError("no layouts given")
+    unknown = [x for x in layouts if x not in _SPECS]
+    if unknown:
+        raise ValueError(f"unknown layouts: {unknown}")
+    articles, texts = sources if sources is not None else load_sources(Path(data_dir))
+    if not articles:
+        raise ValueError("no articles to render")
+    rng = np.random.default_rng(seed)
+    order: list[str] = []
+    while len(order) < n:
+        order += [layouts[int(j)] for j in rng.permutation(len(layouts))]
+    titles = [a["title"] for a in articles]
+    pages = []
+    for i in range(n):
+        prng = np.random.default_rng([abs(int(seed)), i])
+        r = _R(prng)
+        art = articles[r.i(0, len(articles) - 1)]
+        others = [t for t in r.sample(titles, 25) if t != art["title"]]
+        k = min(_n_comments(r), len(texts))
+        if order[i] == "widgets" and texts:
+            k = max(k, min(len(texts), r.i(3, 12)))
+        chosen = [texts[int(j)] for j in prng.choice(len(texts), size=k, replace=False)] if k else []
+        pages.append(render_page({**art, "related_titles": others}, chosen, order[i], prng, fmt))
+    return pages

@@ -1,0 +1,88 @@
+"""``moderate split`` and ``moderate score`` on pages, with a tiny splitter and the fake scorer."""
+
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from moderate.cli import main
+from moderate.pages.split import Splitter
+from moderate.score import score_files
+
+PAGE = """Council approves new budget for 7 parks
+By Jane Doe | 3 March 2014
+The city council approved a budget on Tuesday that adds money for parks and libraries.
+Share this article
+2 Comments
+Sarah says:
+March 4, 2014 at 6:57 am
+What a stupid idea, the money should go to schools.
+Reply
+Tom says:
+March 4, 2014 at 7:12 am
+Fine by me.
+Reply
+"""
+
+
+@pytest.fixture()
+def pages(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PAGE, encoding="utf-8")
+    (folder / "b.txt.gz").write_bytes(gzip.compress(PAGE.encode("utf-16")))
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def test_split_writes_one_json_object_per_page(pages, tiny_splitter_dir, tmp_path, capsys):
+    out = tmp_path / "pages.jsonl"
+    assert main(["split", str(pages), "-o", str(out), "--splitter", str(tiny_splitter_dir), "--lines"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source"].rsplit("/", 1)[-1] for r in records] == ["a.txt", "b.txt.gz", "empty.txt"]
+    first = records[0]
+    assert set(first) == {"source", "article", "comments", "boilerplate", "lines"}
+    assert set(first["article"]) == {"title", "byline", "published", "body"}
+    for c in first["comments"]:
+        assert set(c) == {"index", "author", "posted_at", "text", "reply_to", "about"}
+    assert records[0]["comments"] == records[1]["comments"]  # UTF-16 + gzip read the same
+    assert records[2]["comments"] == [] and records[2]["article"]["body"] == ""
+    # every non-blank line accounted for once
+    assert [line["text"] for line in first["lines"]] == [l.strip() for l in PAGE.splitlines() if l.strip()]
+    assert "3 pages" in capsys.readouterr().err
+
+
+def test_split_to_stdout_and_errors(pages, tiny_splitter_dir, tmp_path, capsys):
+    assert main(["split", str(pages / "a.txt"), "--splitter", str(tiny_splitter_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["source"].endswith("a.txt")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(20)) * 100)
+    assert main(["split", str(junk), "--splitter", str(tiny_splitter_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "binary" in err and len(err.strip().splitlines()) == 1
+    assert main(["split", str(junk), str(pages / "a.txt"), "--splitter", str(tiny_splitter_dir)]) == 0
+    assert "1 unreadable" in capsys.readouterr().err
+    assert main(["split", str(tmp_path / "missing.txt"), "--splitter", str(tiny_splitter_dir)]) == 2
+    assert main(["split", str(pages), "--splitter", str(tmp_path)]) == 2
+
+
+def test_score_pages_writes_one_row_per_comment(pages, tiny_splitter_dir, fake_model, tmp_path):
+    out = tmp_path / "scores.csv"
+    summary = score_files([str(pages)], out, model=fake_model, splitter=str(tiny_splitter_dir), n_jobs=1, progress=False)
+    frame = pd.read_csv(out)
+    assert list(frame.columns[:7]) == ["source", "index", "author", "posted_at", "reply_to", "about", "text"]
+    assert {"toxicity", "decision", "status", "model_id"} <= set(frame.columns)
+    assert summary["pages"] == 3 and summary["rows"] == len(frame)
+    splitter = Splitter.load(tiny_splitter_dir)
+    expected = splitter.split_text(PAGE)
+    assert len(frame) == 2 * len(expected.comments)
+
+
+def test_score_refuses_mixing_pages_and_tables(pages, tmp_path, fake_model):
+    table = tmp_path / "t.csv"
+    table.write_text("text\nhello\n")
+    from moderate.errors import InputError
+
+    with pytest.raises(InputError, match="not both"):
+        score_files([str(pages), str(table)], tmp_path / "o.csv", model=fake_model)

@@ -1,0 +1,129 @@
+"""From labelled blocks to comments: grouping, authors, dates, replies, widgets."""
+
+import pytest
+
+from moderate.pages.assemble import assemble, clean_name
+from moderate.pages.blocks import text_blocks
+
+T, Y, B, X, F, H, C, W = "title", "byline", "body", "boilerplate", "furniture", "comment_header", "comment_text", "widget_title"
+
+
+def split(lines_and_labels, fmt="text"):
+    """Assemble hand-labelled lines; a label written ``"+label"`` marks where the segmenter
+    would start a new comment (without any marks, the built-in default applies)."""
+    text = "\n".join(line for line, _ in lines_and_labels)
+    blocks = text_blocks(text)
+    raw = [label for line, label in lines_and_labels if line.strip()]
+    labels = [label.lstrip("+") for label in raw]
+    starts = [label.startswith("+") for label in raw] if any(l.startswith("+") for l in raw) else None
+    assert len(blocks) == len(labels)
+    return assemble(blocks, labels, "page.txt", fmt, starts=starts)
+
+
+NH, NC = "+" + H, "+" + C
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Ikran teacher | 12/12/2016", "Ikran teacher"),
+    ("by justforgetme (1814588) on Tuesday July 24, @01:06PM (#40751967) Homepage", "justforgetme"),
+    ("Sarah says:", "Sarah"),
+    ("#3 Bob wrote:", "Bob"),
+    ("Soup Waiter • 3 years ago", "Soup Waiter"),
+    ("Posted 10/18/2012 at 12:18 pm", None),
+    ("by Anonymous Coward", "Anonymous Coward"),
+    ("1. Jane Doe — 3 hours ago", "Jane Doe"),
+    ("— Bob Smith, 12 March 2014 10:32", "Bob Smith"),
+    ("Published: Updated:", None),
+    ("Reply", None),
+    ("Hans schrieb am 3. März 2014:", "Hans"),
+])
+def test_clean_name(line, name):
+    assert clean_name(line) == name
+
+
+def test_seed_like_section_with_an_empty_comment_and_widget():
+    s = split([
+        ("Palmyra falls", T), ("By Paul Iddon 12/12/2016", Y), ("Body one.", B), ("", None), ("Body two.", B),
+        ("Ikran teacher | 12/12/2016", NH),
+        ("Dutchman | 12/12/2016", NH), ("First comment.", C),
+        ("Free Kurdistan | 13/12/2016", NH), ("Second comment.", C),
+        ("Why | 13/12/2016", NH), ("@Free Kurdistan: you are wrong", C),
+        ("What You Say", F),
+        ("Adstar | 7/25/2017 3:38:26 AM", NH), ("Widget comment.", C),
+        ("Other story title", W), ("| yesterday at 11:45 | (10)", F),
+        ("kurd | 7/25/2017 11:33:27 AM", NH), ("Another widget comment.", C),
+        ("Third story", W),
+    ])
+    assert s.article == {"title": "Palmyra falls", "byline": "Paul Iddon", "published": "2016-12-12", "body": "Body one.\n\nBody two."}
+    got = [(c.author, c.posted_at, c.text, c.reply_to, c.about) for c in s.comments]
+    assert got == [
+        ("Ikran teacher", "2016-12-12", "", None, None),
+        ("Dutchman", "2016-12-12", "First comment.", None, None),
+        ("Free Kurdistan", "2016-12-13", "Second comment.", None, None),
+        ("Why", "2016-12-13", "@Free Kurdistan: you are wrong", 2, None),
+        ("Adstar", "2017-07-25T03:38:26", "Widget comment.", None, "Other story title"),
+        ("kurd", "2017-07-25T11:33:27", "Another widget comment.", None, "Third story"),
+    ]
+    assert s.boilerplate == ["What You Say", "| yesterday at 11:45 | (10)"]
+
+
+def test_default_grouping_two_line_headers_and_multi_paragraph_comments():
+    s = split([
+        ("Jeanne P", H), ("Posted 10/18/2012 at 12:18 pm", H), ("Para one.", C), ("", None), ("Para two.", C), ("Reply", F),
+        ("Kathy", H), ("Posted 10/18/2012 at 12:40 pm", H), ("Wow.", C),
+    ])
+    assert [(c.author, c.posted_at, c.text) for c in s.comments] == [
+        ("Jeanne P", "2012-10-18T12:18", "Para one.\n\nPara two."),
+        ("Kathy", "2012-10-18T12:40", "Wow."),
+    ]
+
+
+def test_footer_headers_belong_to_the_comment_the_segmenter_says():
+    s = split([("Great post!", NC), ("— Ann, 12 March 2014 10:32", H), ("I disagree.", NC), ("More.", C), ("— Bob, 13 March 2014 09:00", H)])
+    assert [(c.author, c.text) for c in s.comments] == [("Ann", "Great post!"), ("Bob", "I disagree.\n\nMore.")]
+
+
+def test_indentation_gives_replies():
+    s = split([
+        ("by alice (1)", H), ("Top.", C),
+        ("    by bob (2)", H), ("    Reply to alice.", C),
+        ("        by carol (3)", H), ("        Reply to bob.", C),
+        ("    by dave (4)", H), ("    Also to alice.", C),
+        ("by erin (5)", H), ("New thread.", C),
+    ])
+    assert [c.reply_to for c in s.comments] == [None, 0, 1, 0, None]
+
+
+def test_headerless_comments_and_every_line_accounted():
+    s = split([("Title", T), ("Body.", B), ("First reader.", NC), ("Reply", F), ("Second reader.", NC), ("Still second.", C), ("Report", F), ("Third.", NC)])
+    assert [c.text for c in s.comments] == ["First reader.", "Second reader.\n\nStill second.", "Third."]
+    assert all((k is not None) == (lab in (H, C)) for lab, k in zip(s.labels, s.comment_of))
+
+
+def test_leading_widget_titles():
+    s = split([
+        ("Body.", B), ("Recent comments", F),
+        ("Story A", W), ("ann | 3 hours ago", H), ("On A.", C),
+        ("Story B", W), ("bob | 2 hours ago", H), ("On B.", C),
+    ])
+    assert [(c.author, c.about, c.posted_at) for c in s.comments] == [("ann", "Story A", "3 hours ago"), ("bob", "Story B", "2 hours ago")]
+
+
+def test_no_comments_and_empty_page():
+    s = split([("Title", T), ("Body.", B), ("Share", X)])
+    assert s.comments == [] and s.boilerplate == ["Share"]
+    empty = assemble([], [], "e.txt")
+    assert empty.to_dict() == {"source": "e.txt", "article": {"title": None, "byline": None, "published": None, "body": ""}, "comments": [], "boilerplate": []}
+
+
+def test_inline_names_become_authors_only_when_the_page_does_it_consistently():
+    s = split([("Ann: I liked it.", NC), ("Bob Smith: Me too, and more.", NC), ("carol99: No.", NC)])
+    assert [(c.author, c.text) for c in s.comments] == [("Ann", "I liked it."), ("Bob Smith", "Me too, and more."), ("carol99", "No.")]
+    lone = split([("Update: the council voted.", NC), ("I agree with that.", NC), ("So do I, really.", NC)])
+    assert [c.author for c in lone.comments] == [None, None, None]
+
+
+def test_two_complete_headers_are_two_comments_even_if_grouped():
+    s = split([("Ikran teacher | 12/12/2016", NH), ("Dutchman | 12/12/2016", H), ("Text.", C),
+               ("Jeanne P", NH), ("Posted 10/18/2012 at 12:18 pm", H), ("Hi.", C)])
+    assert [(c.author, c.text) for c in s.comments] == [("Ikran teacher", ""), ("Dutchman", "Text."), ("Jeanne P", "Hi.")]

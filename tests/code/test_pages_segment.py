@@ -1,0 +1,62 @@
+"""The comment segmenter learns where comments start, from rendered pages (no data files)."""
+
+import numpy as np
+
+from moderate.pages import labels as L
+from moderate.pages import synth
+from moderate.pages.blocks import text_blocks
+from moderate.pages.features import page_features
+from moderate.pages.segment import CommentSegmenter
+
+ARTICLE = {
+    "title": "Council approves new budget for parks",
+    "paragraphs": [
+        "The city council approved a budget on Tuesday that adds money for parks and libraries across the city.",
+        "Officials said the plan would take three years to complete, with work starting next spring.",
+        "Residents at the meeting were divided, with some asking for more money for schools instead.",
+    ],
+    "related_titles": ["Bus fares rise again", "New library opens in the north", "Storm damages harbour wall"],
+}
+COMMENTS = [
+    "Great news for families.", "Where does the money come from?\n\nTaxes are high enough already.",
+    "lol", "The parks in the north have been neglected for years, so this is welcome.",
+    "Schools first, parks later.", "I was at the meeting and it was chaos.", "+1",
+    "Will the skate park be included this time?", "Finally!", "Another waste of money.",
+]
+
+
+def _page(layout: str, seed: int):
+    page = synth.render_page(ARTICLE, COMMENTS, layout, np.random.default_rng(seed), "text")
+    blocks = text_blocks(page.text)
+    gold = {i + 1: g for i, g in enumerate(page.lines)}
+    labels = [gold[b.line].label or L.BOILERPLATE for b in blocks]
+    ids = [gold[b.line].comment if lab in L.COMMENT_LABELS else None for b, lab in zip(blocks, labels)]
+    return blocks, labels, page_features(blocks), ids
+
+
+def test_segmenter_learns_comment_starts_on_unseen_pages():
+    layouts = ("wordpress", "pipe", "twoline", "footer")
+    train = [_page(layout, seed) for layout in layouts for seed in range(12)]
+    model = CommentSegmenter(max_iter=60).fit(train)
+    right = total = baseline = 0
+    for layout in layouts:
+        for seed in range(100, 104):
+            blocks, labels, X, ids = _page(layout, seed)
+            starts = model.starts_pages([(blocks, labels, X)])[0]
+            comment_idx = [i for i, lab in enumerate(labels) if lab in L.COMMENT_LABELS]
+            truth = [k == 0 or ids[i] != ids[comment_idx[k - 1]] for k, i in enumerate(comment_idx)]
+            right += sum(starts[i] == t for i, t in zip(comment_idx, truth))
+            # the rule a model must beat: a comment starts at each header that follows a non-header
+            rule = [k == 0 or (labels[i] == L.COMMENT_HEADER and labels[comment_idx[k - 1]] != L.COMMENT_HEADER)
+                    for k, i in enumerate(comment_idx)]
+            baseline += sum(r == t for r, t in zip(rule, truth))
+            total += len(comment_idx)
+    assert total > 100
+    assert right / total > 0.9
+    assert right > baseline
+
+
+def test_segmenter_handles_pages_without_comments():
+    blocks = text_blocks("Title\nBody text here.")
+    model = CommentSegmenter(max_iter=5).fit([_page("wordpress", 0)])
+    assert model.starts_pages([(blocks, ["title", "body"], page_features(blocks))]) == [[False, False]]

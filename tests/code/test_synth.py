@@ -1,0 +1,231 @@
+"""Synthetic page generator: truth invariants for every layout, both formats, determinism."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lxml import html as lxml_html
+
+from moderate.pages import labels as L
+from moderate.pages import synth
+
+ARTICLE = {
+    "title": "Palmyra falls again to Islamic State fighters",
+    "paragraphs": [
+        "Islamic State fighters retook the ancient city of Palmyra on Sunday, officials in Damascus said.",
+        "The Syrian Army had captured the city in March with Russian air support. Reports say 4,000 militants took part in the assault.",
+        "Russian goals",
+        "UNESCO called the loss a tragedy for world heritage and asked both sides to spare the Roman amphitheatre.",
+        "Analysts in Beirut said the attack was a propaganda coup. \"They needed a victory,\" one said.",
+    ],
+    "related_titles": [
+        "German girl who joined ISIS wants to leave Iraq",
+        "New Gorran leader: We can achieve objectives through dialogue",
+        "Sergey Lavrov: Referendum is an expression of aspirations",
+        "Al-Qaida in Syria close to snuffing out competition",
+        "Oil prices climb as supply worries grow",
+    ],
+}
+
+COMMENTS = [
+    "I agree with this.",
+    "This is nonsense.\n\nSecond paragraph of the same comment.",
+    "Why would anyone believe the Russian press?",
+    "lol",
+    "Palmyra was handed over by Assad, plain and simple.\nAnd everyone knew it.",
+    "The militants will destroy it all this time.",
+    "Another reader's view, with some more words in it than the others.",
+    "Source? I would like to read more about the troop numbers.",
+    "Good article, thanks.",
+    "History repeats itself, first as tragedy, then as farce.",
+    "Nobody in Europe cares about this any more.",
+    "They should have protected the site when they had the chance.",
+]
+
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$")
+SEEDS = (0, 1, 2)
+
+
+def _render(layout: str, seed: int, fmt: str, comments=COMMENTS) -> synth.RenderedPage:
+    return synth.render_page(ARTICLE, list(comments), layout, np.random.default_rng(seed), fmt)
+
+
+def _check_comment_truth(page: synth.RenderedPage) -> None:
+    n = len(page.comments)
+    assert [c["index"] for c in page.comments] == list(range(n))
+    for c in page.comments:
+        assert set(c) == {"index", "author", "posted_at", "text", "reply_to", "about"}
+        if c["reply_to"] is not None:
+            assert 0 <= c["reply_to"] < c["index"]
+        if c["posted_at"] is not None:
+            assert ISO.match(c["posted_at"]), c["posted_at"]
+        if c["about"] is not None:
+            assert c["about"] in ARTICLE["related_titles"]
+    art = page.article
+    assert art["body"] == "\n\n".join(ARTICLE["paragraphs"])
+    assert art["title"] in ("", ARTICLE["title"])
+    if art["published"] is not None:
+        assert ISO.match(art["published"])
+
+
+def test_layout_sets():
+    assert len(synth.LAYOUTS) >= 16
+    assert len(synth.HELDOUT_LAYOUTS) >= 4
+    assert not set(synth.HELDOUT_LAYOUTS) & set(synth.TRAIN_LAYOUTS)
+    assert set(synth.HELDOUT_LAYOUTS) | set(synth.TRAIN_LAYOUTS) == set(synth.LAYOUTS)
+    assert len(set(synth.LAYOUTS)) == len(synth.LAYOUTS)
+
+
+@pytest.mark.parametrize("layout", synth.LAYOUTS)
+def test_text_pages(layout):
+    for seed in SEEDS:
+        page = _render(layout, seed, "text")
+        assert page.fmt == "text" and page.layout == layout
+        assert "\n".join(g.text for g in page.lines) == page.text
+        by_comment: dict[int, list] = {}
+        for g in page.lines:
+            if g.text.strip():
+                assert g.label in L.LINE_LABELS, g
+            else:
+                assert g.label is None and g.comment is None
+            if g.label in L.COMMENT_LABELS:
+                assert g.comment is not None, g
+                by_comment.setdefault(g.comment, []).append(g)
+            else:
+                assert g.comment is None, g
+        _check_comment_truth(page)
+        assert sorted(by_comment) == list(range(len(page.comments)))
+        for c in page.comments:
+            lines = by_comment[c["index"]]
+            texts = [g.text for g in lines if g.label == L.COMMENT_TEXT]
+            for para in filter(None, c["text"].split("\n\n")):
+                assert any(para in t for t in texts), (layout, seed, para, texts)
+            if c["author"] is not None:
+                assert any(c["author"] in g.text for g in lines), (layout, seed, c["author"], lines)
+        titles = [g.text.strip() for g in page.lines if g.label == L.TITLE]
+        assert all(t == ARTICLE["title"] for t in titles)
+        body = [g.text.strip() for g in page.lines if g.label == L.BODY]
+        assert body == ARTICLE["paragraphs"]
+
+
+def _visible_text_nodes(body):
+    skip = {"script", "style", "noscript", "template"}
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in skip:
+            continue
+        if el.text and el.text.strip():
+            yield el, el.text
+        parent = el.getparent()
+        if el is not body and el.tail and el.tail.strip() and parent is not None and parent.tag not in skip:
+            yield parent, el.tail
+
+
+def _gold_of(el):
+    while el is not None:
+        if el.get("data-gold") is not None:
+            return el
+        el = el.getparent()
+    return None
+
+
+@pytest.mark.parametrize("layout", synth.LAYOUTS)
+def test_html_pages(layout):
+    for seed in SEEDS:
+        page = _render(layout, seed, "html")
+        assert page.fmt == "html" and page.lines == []
+        _check_comment_truth(page)
+        doc = lxml_html.document_fromstring(page.text)
+        body = doc.find("body")
+        assert body is not None
+        for el, text in _visible_text_nodes(body):
+            assert _gold_of(el) is not None, (layout, seed, el.tag, text)
+        gold = body.xpath("//*[@data-gold]")
+        assert gold
+        texts: dict[int, str] = {}
+        for el in gold:
+            label = el.get("data-gold")
+            assert label in L.LINE_LABELS
+            assert el.xpath("ancestor::*[@data-gold]") == []  # gold elements are not nested
+            if label in L.COMMENT_LABELS:
+                idx = int(el.get("data-comment"))
+                texts[idx] = texts.get(idx, "") + "\n" + el.text_content()
+            else:
+                assert el.get("data-comment") is None
+        assert sorted(texts) == list(range(len(page.comments)))
+        for c in page.comments:
+            for para in filter(None, c["text"].split("\n\n")):
+                assert para in texts[c["index"]], (layout, seed, para)
+        if page.article["title"]:
+            assert any(el.get("data-gold") == L.TITLE and el.text_content().strip() == page.article["title"] for el in gold)
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_deterministic(fmt):
+    for layout in ("wordpress", "disqus", "guestbook"):
+        a = _render(layout, 7, fmt)
+        b = _render(layout, 7, fmt)
+        assert a.text == b.text and a.comments == b.comments and a.article == b.article
+    assert _render("wordpress", 7, fmt).text != _render("wordpress", 8, fmt).text
+
+
+def test_zero_and_empty_comments():
+    for layout in synth.LAYOUTS:
+        page = _render(layout, 3, "text", comments=[])
+        assert page.comments == [] or all(c["about"] is None for c in page.comments)
+        page = _render(layout, 3, "text", comments=["", "   ", "\n\n"])
+        assert page.comments == []
+
+
+def test_unknown_layout_and_format():
+    with pytest.raises(ValueError):
+        _render("nope", 0, "text")
+    with pytest.raises(ValueError):
+        _render("wordpress", 0, "pdf")
+
+
+def test_synthetic_pages_tiny_sources():
+    articles = [ARTICLE | {"title": f"{ARTICLE['title']} {k}"} for k in range(4)]
+    for a in articles:
+        a.pop("related_titles", None)
+    sources = (articles, COMMENTS * 6)
+    pages = synth.synthetic_pages(30, seed=5, layouts=synth.TRAIN_LAYOUTS, sources=sources)
+    again = synth.synthetic_pages(30, seed=5, layouts=synth.TRAIN_LAYOUTS, sources=sources)
+    assert [p.text for p in pages] == [p.text for p in again]
+    assert len(pages) == 30
+    assert {p.layout for p in pages} <= set(synth.TRAIN_LAYOUTS)
+    assert len({p.layout for p in pages}) == len(synth.TRAIN_LAYOUTS)  # round-robin covers all
+    counts = [len(p.comments) for p in pages]
+    assert max(counts) <= 60
+    html_pages = synth.synthetic_pages(5, seed=5, layouts=synth.HELDOUT_LAYOUTS, fmt="html", sources=sources)
+    assert all(p.fmt == "html" and p.layout in synth.HELDOUT_LAYOUTS for p in html_pages)
+
+
+def test_widget_comments_have_about():
+    seen_about = False
+    for seed in range(6):
+        page = _render("widgets", seed, "text")
+        for c in page.comments:
+            if c["about"] is not None:
+                seen_about = True
+                lines = [g for g in page.lines if g.comment == c["index"]]
+                assert lines
+        widget_titles = [g.text.strip() for g in page.lines if g.label == L.WIDGET_TITLE]
+        assert all(t in ARTICLE["related_titles"] for t in widget_titles)
+    assert seen_about
+
+
+@pytest.mark.slow
+def test_load_sources_real_data():
+    data = Path(__file__).resolve().parents[2] / "data"
+    if not (data / "pages" / "scrapinghub" / "ground-truth.json").exists():
+        pytest.skip("scrapinghub data not available")
+    articles, comments = synth.load_sources(data)
+    assert len(articles) > 50 and len(comments) > 1000
+    for a in articles:
+        assert a["title"] and a["paragraphs"] and all(p.strip() for p in a["paragraphs"])
+    assert all(c.strip() and len(c) <= 1500 for c in comments)
+    pages = synth.synthetic_pages(10, seed=0, layouts=synth.LAYOUTS, sources=(articles, comments))
+    assert len(pages) == 10
