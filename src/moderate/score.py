@@ -587,7 +587,7 @@ def score_pages(
     with table_io.TableWriter(output) as writer:
         pending: list[Any] = []
         count = 0
-        for split in iter_splits(paths, splitter, progress=progress, stats=stats):
+        for split in iter_splits(paths, splitter, progress=progress, stats=stats, n_jobs=n_jobs):
             pending.append(split)
             count += len(split.comments)
             if count >= chunk_size:

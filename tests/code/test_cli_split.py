@@ -86,3 +86,14 @@ def test_score_refuses_mixing_pages_and_tables(pages, tmp_path, fake_model):
 
     with pytest.raises(InputError, match="not both"):
         score_files([str(pages), str(table)], tmp_path / "o.csv", model=fake_model)
+
+
+def test_parallel_preparation_matches_serial(tiny_splitter_dir):
+    from moderate.pages.read import page_from_bytes
+    from moderate.pages.split import PARALLEL_MIN_PAGES
+
+    splitter = Splitter.load(tiny_splitter_dir)
+    raws = [page_from_bytes(PAGE.replace("7 parks", f"{k} parks").encode(), f"p{k}") for k in range(PARALLEL_MIN_PAGES + 6)]
+    serial = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=1)]
+    parallel = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=2)]
+    assert parallel == serial

@@ -17,7 +17,7 @@ def add_parser(subparsers: Any) -> None:
             "rendered pages in held-out layout families (and, separately, fresh pages in the "
             "training families), scrapinghub held-out article pages, the trafilatura pages and "
             "the seed pages. Writes evaluation.md and evaluation.json into the splitter folder "
-            "(or -o PATH.md)."
+            "(or -o PATH.md). Exit status 1 when one of the issue's floors is not met."
         ),
     )
     parser.add_argument("--splitter", metavar="PATH", help="splitter folder (default: models/splitter/CURRENT)")

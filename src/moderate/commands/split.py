@@ -30,6 +30,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--lines", action="store_true",
         help="also write every block with its label and comment index (to audit a split)",
     )
+    parser.add_argument("--jobs", type=int, default=-1, metavar="N",
+                        help="processes that read pages and compute features (default: -1, every core)")
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar on stderr")
     parser.set_defaults(run=run)
     return parser
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     progress = False if args.no_progress or not args.output else None
     with warnings.catch_warnings(), atomic_text_writer(args.output) as handle:
         warnings.showwarning = _show_warning  # one line per skipped page; restored on exit
-        for split in iter_splits(args.inputs, args.splitter, progress=progress, stats=stats):
+        for split in iter_splits(args.inputs, args.splitter, progress=progress, stats=stats, n_jobs=args.jobs):
             handle.write(json.dumps(page_record(split, args.lines), ensure_ascii=False) + "\n")
             stats["comments"] += len(split.comments)
     failed = f", {stats['failed']} unreadable (see warnings)" if stats["failed"] else ""

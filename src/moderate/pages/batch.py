@@ -46,7 +46,8 @@ def _readable(paths: Sequence[Path], stats: dict[str, int]) -> Iterator[Any]:
 
 def iter_splits(
     inputs: Sequence[str | os.PathLike[str]], splitter: Splitter | str | None = None,
-    progress: bool | None = None, stats: dict[str, int] | None = None, batch_size: int = 64,
+    progress: bool | None = None, stats: dict[str, int] | None = None, batch_size: int = 256,
+    n_jobs: int | None = None,
 ) -> Iterator[PageSplit]:
     """Split every page of ``inputs`` (files or folders), in order."""
     stats = stats if stats is not None else {}
@@ -56,7 +57,7 @@ def iter_splits(
 
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(total=len(paths), unit="pages", file=sys.stderr, disable=not show, dynamic_ncols=True) as bar:
-        for split in model.split_raw(_readable(paths, stats), batch_size=batch_size):
+        for split in model.split_raw(_readable(paths, stats), batch_size=batch_size, n_jobs=n_jobs):
             stats["pages"] = stats.get("pages", 0) + 1
             bar.update(1)
             yield split

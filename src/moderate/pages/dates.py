@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from moderate.pages.resources import load_months, load_phrases
 
@@ -105,7 +105,9 @@ def _month_words() -> frozenset[str]:
     return frozenset(load_months())
 
 
-def _scan(text: str) -> tuple[DateFacts, list[tuple[int, int]]]:
+@lru_cache(maxsize=65536)
+def _scan(text: str) -> tuple[DateFacts, tuple[tuple[int, int], ...]]:
+    """Date facts and spans of a line (cached: pages repeat lines, and several steps ask)."""
     spans: list[tuple[int, int]] = []
     numeric = worded = time = ampm = relative = weekday = year = False
     if _ANY_DIGIT.search(text):
@@ -145,7 +147,7 @@ def _scan(text: str) -> tuple[DateFacts, list[tuple[int, int]]]:
             if m.group(0)[:1].isupper():
                 weekday = True
                 spans.append(m.span())
-    return DateFacts(numeric, worded, time, ampm, relative, weekday, year, _covered(spans)), spans
+    return DateFacts(numeric, worded, time, ampm, relative, weekday, year, _covered(spans)), tuple(spans)
 
 
 def _covered(spans: list[tuple[int, int]]) -> int:

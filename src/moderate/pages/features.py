@@ -102,13 +102,19 @@ def coarse_shape(text: str) -> str:
     return _shape(_WORD_RUN.sub("a", text[:120]))
 
 
+@lru_cache(maxsize=None)
+def _phrase_starts(phrases: frozenset[str]) -> frozenset[str]:
+    return frozenset(p.split()[0] for p in phrases if " " in p)
+
+
 def _phrase_hits(words: list[str], phrases: frozenset[str]) -> int:
-    hits = 0
+    """How many 1-3 word sequences of ``words`` are in ``phrases``."""
+    hits = sum(map(phrases.__contains__, words))
+    starts = _phrase_starts(phrases)
     n = len(words)
-    for size in (1, 2, 3):
-        for i in range(n - size + 1):
-            if " ".join(words[i:i + size]) in phrases:
-                hits += 1
+    for i in range(n - 1):
+        if words[i] in starts:
+            hits += (" ".join(words[i:i + 2]) in phrases) + (i + 2 < n and " ".join(words[i:i + 3]) in phrases)
     return hits
 
 
@@ -160,18 +166,18 @@ def text_features(text: str) -> tuple[float, ...]:
     punct = _PUNCT.subn("", head)[1]
     stripped = text.rstrip()
     facts = date_facts(text[:300])
-    titled = sum(w[:1].isupper() for w in words)
+    titled = sum(map(str.isupper, (w[0] for w in words)))
     norm = _norm_line(text)
     furniture_line = 1.0 if norm and norm in _furniture() else 0.0
-    furniture_frac = (sum(w in _furniture_words() for w in lower_words) / nw) if nw else 0.0
+    furniture_frac = (sum(map(_furniture_words().__contains__, lower_words)) / nw) if nw else 0.0
     boiler_hits = _phrase_hits(lower_words, _boilerplate())
-    header_hits = sum(w in _header_words() for w in lower_words)
+    header_hits = sum(map(_header_words().__contains__, lower_words))
     header_end = 1.0 if lower_words and lower_words[-1] in {"says", "said", "wrote", "writes", "schrieb", "sagt", "dit", "escribió", "dice", "scrive", "zegt", "schreef", "escreveu", "disse"} else 0.0
     lead = re.match(r"^([A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s*(?:[|•·:,–—-]|says|wrote|on\b|\(|$)", text)
     name_like = 1.0 if (1 <= nw <= 4 and n <= 40 and not stripped.endswith(_SENT_END[:3]) and (titled == nw or _HANDLE.match(text.strip()))) else 0.0
-    long_words = sum(len(w) >= 7 for w in words)
-    first_person = sum(w in {"i", "i'm", "my", "me", "we", "our", "i've", "i'd"} for w in lower_words)
-    second_person = sum(w in {"you", "your", "you're", "u"} for w in lower_words)
+    long_words = sum(map((7).__le__, map(len, words)))
+    first_person = sum(map(_FIRST_PERSON.__contains__, lower_words))
+    second_person = sum(map(_SECOND_PERSON.__contains__, lower_words))
     return (
         math.log1p(n), math.log1p(nw), upper / letters if letters else 0.0, digits / nh if nh else 0.0,
         punct / nh if nh else 0.0, 1.0 if stripped.endswith(_SENT_END) else 0.0, 1.0 if stripped.endswith(":") else 0.0,
@@ -191,6 +197,18 @@ def text_features(text: str) -> tuple[float, ...]:
         long_words / nw if nw else 0.0, first_person / nw if nw else 0.0, second_person / nw if nw else 0.0,
         1.0 if lower_words and lower_words[0] in _HEADER_LEAD and nw <= 12 else 0.0,
     )
+
+
+def clear_caches() -> None:
+    """Forget cached per-line results (benchmarks clear them between runs)."""
+    from moderate.pages.dates import _scan
+
+    text_features.cache_clear()
+    _scan.cache_clear()
+
+
+_FIRST_PERSON = frozenset({"i", "i'm", "my", "me", "we", "our", "i've", "i'd"})
+_SECOND_PERSON = frozenset({"you", "your", "you're", "u"})
 
 
 def _word_set(text: str) -> frozenset[str]:

@@ -44,6 +44,19 @@ def prepare(raw: RawPage) -> PreparedPage:
     return PreparedPage(raw, blocks, page_features(blocks, is_html=raw.fmt == HTML, doc_title=title))
 
 
+#: Batches smaller than this are prepared in this process (worker start-up would cost more).
+PARALLEL_MIN_PAGES = 64
+
+
+def _prepare_all(raws: list[RawPage], n_jobs: int | None) -> list[PreparedPage]:
+    jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else max(int(n_jobs), 1)
+    if jobs == 1 or len(raws) < PARALLEL_MIN_PAGES:
+        return [prepare(raw) for raw in raws]
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=jobs, batch_size="auto")(delayed(prepare)(raw) for raw in raws)
+
+
 def resolve_splitter_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """``--splitter`` (a model folder or a folder with CURRENT), else ``$MODERATE_SPLITTER``,
     else ``models/splitter/CURRENT`` found from the working directory upwards or beside the package."""
@@ -102,18 +115,20 @@ class Splitter:
             for p, labels, s in zip(prepared, labelled, starts)
         ]
 
-    def split_raw(self, raws: Iterable[RawPage], batch_size: int = 64) -> Iterator[PageSplit]:
-        batch: list[PreparedPage] = []
+    def split_raw(self, raws: Iterable[RawPage], batch_size: int = 256, n_jobs: int | None = None) -> Iterator[PageSplit]:
+        """Split pages in batches; reading blocks and features runs on ``n_jobs`` processes
+        (None or -1: every core; 1: this process) when a batch is large enough to pay for it."""
+        batch: list[RawPage] = []
         for raw in raws:
-            batch.append(prepare(raw))
+            batch.append(raw)
             if len(batch) >= batch_size:
-                yield from self.split_prepared(batch)
+                yield from self.split_prepared(_prepare_all(batch, n_jobs))
                 batch = []
         if batch:
-            yield from self.split_prepared(batch)
+            yield from self.split_prepared(_prepare_all(batch, n_jobs))
 
-    def split_files(self, paths: Iterable[str | os.PathLike[str]], batch_size: int = 64) -> Iterator[PageSplit]:
-        return self.split_raw((read_page(p) for p in paths), batch_size)
+    def split_files(self, paths: Iterable[str | os.PathLike[str]], batch_size: int = 256, n_jobs: int | None = None) -> Iterator[PageSplit]:
+        return self.split_raw((read_page(p) for p in paths), batch_size, n_jobs)
 
     def split_text(self, text: str, source: str = "<text>", fmt: str | None = None) -> PageSplit:
         raw = page_from_bytes(text.encode("utf-8"), source, fmt)

@@ -25,8 +25,8 @@ from moderate.pages.features import feature_names, page_features
 from moderate.pages.labels import LINE_LABELS
 from moderate.pages.model import LineLabeller
 
-DEFAULT_RENDERED_TEXT = 600
-DEFAULT_RENDERED_HTML = 300
+DEFAULT_RENDERED_TEXT = 1200
+DEFAULT_RENDERED_HTML = 600
 #: Rendered pages weigh less than real ones: there are more of them and they are tidier.
 RENDERED_WEIGHT = 0.5
 
