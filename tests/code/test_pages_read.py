@@ -87,3 +87,10 @@ def test_empty_file_reads_as_an_empty_text_page(tmp_path):
     path.write_bytes(b"")
     page = read_page(path)
     assert page.text == "" and page.fmt == TEXT
+
+
+def test_mixed_utf8_and_cp1252_bytes_are_both_read():
+    data = "Caf\u00e9 \u2013 na\u00efve\n".encode("utf-8") + "Jos\u00e9 said \u201cno\u201d\n".encode("cp1252")
+    page = page_from_bytes(data, "mixed.txt")
+    assert page.text == "Caf\u00e9 \u2013 na\u00efve\nJos\u00e9 said \u201cno\u201d\n"
+    assert page.encoding == "utf-8+cp1252"

@@ -102,7 +102,7 @@ def coarse_shape(text: str) -> str:
     return _shape(_WORD_RUN.sub("a", text[:120]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrase_starts(phrases: frozenset[str]) -> frozenset[str]:
     return frozenset(p.split()[0] for p in phrases if " " in p)
 

@@ -39,6 +39,17 @@ _LATIN1_FALLBACK = "moderate-latin1-fallback"
 codecs.register_error(_LATIN1_FALLBACK, _latin1_fallback)
 
 
+def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """Inside UTF-8 text, bytes that are not UTF-8 are read as cp1252."""
+    chunk = exc.object[exc.start:exc.end]
+    return chunk.decode("cp1252", errors=_LATIN1_FALLBACK), exc.end
+
+
+_CP1252_FALLBACK = "moderate-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 @dataclass(frozen=True)
 class RawPage:
     """A decoded page: its text, whether it is HTML or a text dump, and where it came from."""
@@ -61,6 +72,9 @@ def decode(data: bytes) -> tuple[str, str]:
         pass
     if _looks_utf16_without_bom(data):
         return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    if _UTF8_MULTIBYTE.search(data):
+        # valid UTF-8 sequences next to stray cp1252 bytes: a file pasted together from both
+        return data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8+cp1252"
     return data.decode("cp1252", errors=_LATIN1_FALLBACK), "cp1252"
 
 
