@@ -23,11 +23,6 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\s*(?:#\s?\d+|\d+[.)])\s*")
 _PAREN_NUM = re.compile(r"\(#?\d+\)|#\d{3,}")
 _REPLY_TO = re.compile(r"^\s*(?:in reply to|replying to|reply to|re:|antwort an|en réponse à|en respuesta a|in risposta a)\s+@?(.+?)\s*:?\s*$", re.IGNORECASE)
-_VERBS = frozenset({
-    "says", "said", "say", "wrote", "writes", "replied", "commented", "schrieb", "sagt", "schreibt",
-    "antwortete", "dit", "écrit", "escribió", "escribe", "dice", "dijo", "scrive", "zegt", "schreef",
-    "escreveu", "disse",
-})
 _LEADS = ("posted by", "written by", "comment by", "submitted by", "by", "from", "von", "par", "por", "di", "door")
 _PREPOSITIONS = frozenset({"on", "at", "am", "um", "le", "à", "el", "em", "op", "in", "posted", "il", "de"})
 
@@ -104,8 +99,9 @@ def clean_name(line: str) -> str | None:
                     changed = True
                     break
         cut = len(words)
+        verbs = load_phrases("header_verbs")
         for i, w in enumerate(lowered):
-            if w in _VERBS or (i > 0 and w in _PREPOSITIONS):
+            if any(" ".join(lowered[i:i + k]) in verbs for k in (1, 2, 3)) or (i > 0 and w in _PREPOSITIONS):
                 cut = i
                 break
         words = words[:cut]

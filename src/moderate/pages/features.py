@@ -172,7 +172,7 @@ def text_features(text: str) -> tuple[float, ...]:
     furniture_frac = (sum(map(_furniture_words().__contains__, lower_words)) / nw) if nw else 0.0
     boiler_hits = _phrase_hits(lower_words, _boilerplate())
     header_hits = sum(map(_header_words().__contains__, lower_words))
-    header_end = 1.0 if lower_words and lower_words[-1] in {"says", "said", "wrote", "writes", "schrieb", "sagt", "dit", "escribió", "dice", "scrive", "zegt", "schreef", "escreveu", "disse"} else 0.0
+    header_end = 1.0 if lower_words and lower_words[-1] in _HEADER_END else 0.0
     lead = re.match(r"^([A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s*(?:[|•·:,–—-]|says|wrote|on\b|\(|$)", text)
     name_like = 1.0 if (1 <= nw <= 4 and n <= 40 and not stripped.endswith(_SENT_END[:3]) and (titled == nw or _HANDLE.match(text.strip()))) else 0.0
     long_words = sum(map((7).__le__, map(len, words)))
@@ -207,6 +207,9 @@ def clear_caches() -> None:
     _scan.cache_clear()
 
 
+#: Verbs that end a comment header ("Sarah says:"); the single-word ones of header_verbs.txt
+#: that the model was trained with.
+_HEADER_END = frozenset({"says", "said", "wrote", "writes", "schrieb", "sagt", "dit", "escribió", "dice", "scrive", "zegt", "schreef", "escreveu", "disse"})
 _FIRST_PERSON = frozenset({"i", "i'm", "my", "me", "we", "our", "i've", "i'd"})
 _SECOND_PERSON = frozenset({"you", "your", "you're", "u"})
 
