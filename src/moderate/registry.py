@@ -73,11 +73,11 @@ class LoadedModel:
 # --------------------------------------------------------------------------- finding
 
 
-def repo_models_dir(start: Path | None = None) -> Path | None:
-    """The nearest ``models/`` directory with a ``CURRENT`` file, walking up from ``start``."""
+def repo_models_dir(start: Path | None = None, subdir: str = "") -> Path | None:
+    """The nearest ``models/<subdir>`` directory with a ``CURRENT`` file, walking up from ``start``."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        candidate = folder / "models"
+        candidate = folder / "models" / subdir if subdir else folder / "models"
         if (candidate / CURRENT_NAME).is_file():
             return candidate
     return None
@@ -90,14 +90,19 @@ def current_model_id(models_dir: Path) -> str:
         raise ModelError(f"cannot read {models_dir / CURRENT_NAME}: {exc.strerror}") from None
 
 
-def resolve_model_dir(path: str | os.PathLike[str] | None = None) -> Path:
+def resolve_model_dir(
+    path: str | os.PathLike[str] | None = None, env: str = MODEL_ENV, subdir: str = "",
+    option: str = "--model",
+) -> Path:
     """Turn ``--model`` (a model folder, a models/ directory, or None) into a model folder.
 
     With no path: ``$MODERATE_MODEL``, else ``models/CURRENT`` found from the working
     directory upwards, else the one above the package source tree (an editable install).
+    ``env``, ``subdir`` and ``option`` name another family of models the same way (the page
+    splitter: ``$MODERATE_SPLITTER``, ``models/splitter/CURRENT``, ``--splitter``).
     """
-    if path is None and os.environ.get(MODEL_ENV):
-        path = os.environ[MODEL_ENV]
+    if path is None and os.environ.get(env):
+        path = os.environ[env]
     if path is not None:
         folder = Path(path)
         if (folder / CURRENT_NAME).is_file():  # a models/ directory
@@ -109,10 +114,11 @@ def resolve_model_dir(path: str | os.PathLike[str] | None = None) -> Path:
                 f"not a model folder: {folder} (needs {ARTIFACT_NAME} and {METADATA_NAME})"
             )
         return folder
-    for models_dir in (repo_models_dir(), repo_models_dir(Path(__file__).parent)):
+    for models_dir in (repo_models_dir(subdir=subdir), repo_models_dir(Path(__file__).parent, subdir)):
         if models_dir is not None:
-            return resolve_model_dir(models_dir / current_model_id(models_dir))
-    raise ModelError("no default model found: pass --model PATH or set $MODERATE_MODEL")
+            return resolve_model_dir(models_dir / current_model_id(models_dir), env, subdir, option)
+    where = f"models/{subdir}/CURRENT" if subdir else "models/CURRENT"
+    raise ModelError(f"no default model found ({where}): pass {option} PATH or set ${env}")
 
 
 # --------------------------------------------------------------------------- loading

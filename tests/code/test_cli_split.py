@@ -88,12 +88,19 @@ def test_score_refuses_mixing_pages_and_tables(pages, tmp_path, fake_model):
         score_files([str(pages), str(table)], tmp_path / "o.csv", model=fake_model)
 
 
-def test_parallel_preparation_matches_serial(tiny_splitter_dir):
+def test_parallel_preparation_matches_serial(tiny_splitter_dir, monkeypatch):
     from moderate.pages.read import page_from_bytes
     from moderate.pages.split import PARALLEL_MIN_PAGES
 
     splitter = Splitter.load(tiny_splitter_dir)
     raws = [page_from_bytes(PAGE.replace("7 parks", f"{k} parks").encode(), f"p{k}") for k in range(PARALLEL_MIN_PAGES + 6)]
-    serial = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=1)]
+    import joblib
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("n_jobs=1 must not start worker processes")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(joblib, "Parallel", no_workers)
+        serial = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=1)]
     parallel = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=2)]
     assert parallel == serial

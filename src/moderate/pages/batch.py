@@ -21,6 +21,7 @@ from moderate.errors import InputError
 from moderate.pages.assemble import PageSplit
 from moderate.pages.read import expand_page_paths, read_page
 from moderate.pages.split import Splitter
+from moderate.registry import _umask
 
 #: Columns of a page's comments, in the order ``moderate score`` writes them.
 COMMENT_COLUMNS = ("source", "index", "author", "posted_at", "reply_to", "about", "text")
@@ -80,12 +81,6 @@ def atomic_text_writer(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def comments_frame(splits: Sequence[PageSplit]) -> pd.DataFrame:

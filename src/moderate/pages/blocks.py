@@ -115,7 +115,6 @@ class _Walker:
         self.gold: str | None = None
         self.gold_comment: int | None = None
         self.owner_ctx: tuple | None = None
-        self.containers: dict[int, int] = {}
 
     def flush(self) -> None:
         if not self.parts:
@@ -143,6 +142,7 @@ class _Walker:
             self.link_chars += len(text.strip())
 
     def walk(self, el, ctx: tuple, in_link: bool, gold: tuple[str | None, int | None]) -> None:
+        parent_gold = gold  # an element's tail text belongs to its parent
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag:  # comments, processing instructions
             return
@@ -181,8 +181,6 @@ class _Walker:
         elif self.owner_ctx is None:
             self.owner_ctx = child_ctx
         link = in_link or tag == "a"
-        if tag in ("img",) and el.get("alt"):
-            pass  # alt text is not visible text
         self.add(el.text, link, gold)
         for child in el:
             self.walk(child, child_ctx, link, gold)
@@ -191,7 +189,7 @@ class _Walker:
         if is_block:
             self.flush()
             self.owner_ctx = ctx if ctx[0] else None
-        self.add(el.tail, in_link, gold_tail(el, gold))
+        self.add(el.tail, in_link, parent_gold)
 
 
 _VOLATILE_CLASS = re.compile(r"\d|^(?:odd|even|alt|first|last|active|open|closed|collapsed|expanded|hidden|new|unread|thread-odd|thread-even|thread-alt|bypostauthor|byuser)$")
@@ -204,10 +202,6 @@ def _signature(tag: str, classes: str | None) -> str | None:
     tokens = sorted(t for t in classes.split() if not _VOLATILE_CLASS.search(t))
     return tag + "." + ".".join(tokens) if tokens else None
 
-
-def gold_tail(el, gold):
-    """Tail text belongs to the parent, whose gold is what was passed down before ``el``."""
-    return gold if el.get("data-gold") is None else (None, None)
 
 
 def html_blocks(html: str) -> list[Block]:

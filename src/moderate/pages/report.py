@@ -27,8 +27,9 @@ from moderate.pages.data import (
     trafilatura_pages,
 )
 from moderate.pages.evaluate import evaluate_pages, normalise_text
+from moderate.pages.features import page_features
 from moderate.pages.read import page_from_bytes
-from moderate.pages.split import Splitter, prepare
+from moderate.pages.split import PreparedPage, Splitter, prepare
 
 FLOORS = {
     "dragnet_heldout": {"boundary_f1": 0.90, "comment_f1": 0.85},
@@ -39,12 +40,12 @@ EVAL_SEED = 1000
 
 
 def _split_labelled(splitter: Splitter, pages: list[Any]) -> list[Any]:
-    prepared = []
-    for p in pages:
-        raw = page_from_bytes(p.text.encode("utf-8"), p.id, p.fmt)
-        item = prepare(raw)
-        item.blocks = p.blocks  # same blocks as the truth (identical by construction)
-        prepared.append(item)
+    """Split pages whose blocks were already read (their truth is attached to those blocks)."""
+    prepared = [
+        PreparedPage(page_from_bytes(p.text.encode("utf-8"), p.id, p.fmt), p.blocks,
+                     page_features(p.blocks, is_html=p.fmt == "html", doc_title=p.doc_title))
+        for p in pages
+    ]
     return splitter.split_prepared(prepared)
 
 

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from moderate.pages import labels as L
+from moderate.pages.assemble import clean_name
 from moderate.pages.blocks import Block
 from moderate.pages.dates import date_spans
 from moderate.pages.features import BASE_FEATURES, coarse_shape
@@ -30,12 +31,6 @@ _SUBSET = (
 _IDX = np.array([BASE_FEATURES.index(n) for n in _SUBSET])
 N_FEATURES = 26 + 2 * len(_SUBSET)
 
-
-
-def _clean_name(text: str) -> str | None:
-    from moderate.pages.assemble import clean_name
-
-    return clean_name(text)
 
 
 def _features(i: int, j: int, h: int | None, run_start: int | None, run_len: int, text_since_header: bool,
@@ -82,7 +77,7 @@ class CommentSegmenter(BaseEstimator):
         shapes = [coarse_shape(blk.text) if lab in L.COMMENT_LABELS else "" for blk, lab in zip(blocks, labels)]
         dated = [bool(date_spans(blk.text[:200])) if lab == L.COMMENT_HEADER else False for blk, lab in zip(blocks, labels)]
         # a header line that names someone and dates the comment is a whole header by itself
-        complete = [d and _clean_name(blk.text[:200]) is not None for blk, d in zip(blocks, dated)]
+        complete = [d and clean_name(blk.text[:200]) is not None for blk, d in zip(blocks, dated)]
         rows, positions = [], []
         h = run_start = None
         run_len = 0

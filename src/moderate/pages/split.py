@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moderate.errors import InputError, ModelError
+from moderate.errors import InputError
 from moderate.pages.assemble import PageSplit, assemble
 from moderate.pages.blocks import Block, html_blocks, page_title, text_blocks
 from moderate.pages.features import page_features
@@ -49,7 +49,7 @@ PARALLEL_MIN_PAGES = 64
 
 
 def _prepare_all(raws: list[RawPage], n_jobs: int | None) -> list[PreparedPage]:
-    jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else max(int(n_jobs), 1)
+    jobs = (os.cpu_count() or 1) if n_jobs in (None, -1) else max(int(n_jobs), 1)
     if jobs == 1 or len(raws) < PARALLEL_MIN_PAGES:
         return [prepare(raw) for raw in raws]
     from joblib import Parallel, delayed
@@ -60,28 +60,9 @@ def _prepare_all(raws: list[RawPage], n_jobs: int | None) -> list[PreparedPage]:
 def resolve_splitter_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """``--splitter`` (a model folder or a folder with CURRENT), else ``$MODERATE_SPLITTER``,
     else ``models/splitter/CURRENT`` found from the working directory upwards or beside the package."""
-    from moderate.registry import (
-        ARTIFACT_NAME,
-        CURRENT_NAME,
-        METADATA_NAME,
-        current_model_id,
-    )
+    from moderate.registry import resolve_model_dir
 
-    if path is None and os.environ.get(SPLITTER_ENV):
-        path = os.environ[SPLITTER_ENV]
-    if path is not None:
-        folder = Path(path)
-        if (folder / CURRENT_NAME).is_file():
-            folder = folder / current_model_id(folder)
-        if not (folder / METADATA_NAME).is_file() or not (folder / ARTIFACT_NAME).is_file():
-            raise ModelError(f"not a splitter model folder: {folder} (needs {ARTIFACT_NAME} and {METADATA_NAME})")
-        return folder
-    for start in (Path.cwd().resolve(), Path(__file__).resolve().parent):
-        for folder in (start, *start.parents):
-            candidate = folder / "models" / SPLITTER_DIR
-            if (candidate / CURRENT_NAME).is_file():
-                return resolve_splitter_dir(candidate)
-    raise ModelError("no splitter model found: pass --splitter PATH or set $MODERATE_SPLITTER")
+    return resolve_model_dir(path, env=SPLITTER_ENV, subdir=SPLITTER_DIR, option="--splitter")
 
 
 class Splitter:
