@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from moderate.errors import ModerateError
 
 #: Command modules, in the order ``moderate --help`` lists them.
-COMMANDS: tuple[str, ...] = ("split", "score", "train", "evaluate", "train-split", "evaluate-split")
+COMMANDS: tuple[str, ...] = ("split", "score", "train", "evaluate", "train-split", "evaluate-split", "train-offtopic")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="moderate",
-        description="Reader-comment moderation: split pages into comments, score incivility, train and evaluate models.",
+        description="Reader-comment moderation: split pages into comments, score incivility and off-topic comments, train and evaluate models.",
     )
     parser.add_argument("--version", action="version", version=f"moderate {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

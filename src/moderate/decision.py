@@ -7,7 +7,8 @@ stored in its metadata (``thresholds[label] = {"review": r, "reject": j}``, ``r 
 * ``review``  else, if any label's probability is at or above its ``review`` threshold;
 * ``approve`` otherwise.
 
-Rows without scores (empty or missing text) get no decision (``None``). Thresholds can be
+A missing score (NaN: ``off_topic`` of a comment without an article) takes no part; rows
+without any score (empty or missing text) get no decision (``None``). Thresholds can be
 overridden per run (:func:`override_thresholds`, ``moderate score --threshold``).
 """
 
@@ -26,14 +27,16 @@ def decide(
     labels: Sequence[str],
     thresholds: Mapping[str, Mapping[str, float]],
 ) -> np.ndarray:
-    """Decisions for an ``(n, len(labels))`` probability array; NaN rows give ``None``."""
+    """Decisions for an ``(n, len(labels))`` probability array; NaN scores are ignored, and
+    rows with no score at all give ``None``."""
     probs = np.asarray(probs, dtype=float).reshape(-1, len(labels))
     review = np.array([thresholds[label]["review"] for label in labels])
     reject = np.array([thresholds[label]["reject"] for label in labels])
     out = np.full(len(probs), APPROVE, dtype=object)
-    out[(probs >= review).any(axis=1)] = REVIEW
-    out[(probs >= reject).any(axis=1)] = REJECT
-    out[np.isnan(probs).any(axis=1)] = None
+    with np.errstate(invalid="ignore"):  # NaN compares False: it never triggers a decision
+        out[(probs >= review).any(axis=1)] = REVIEW
+        out[(probs >= reject).any(axis=1)] = REJECT
+    out[np.isnan(probs).all(axis=1)] = None
     return out
 
 

@@ -1,10 +1,11 @@
 """Score comments: a DataFrame (:func:`score_frame`) or table files in chunks (:func:`score_files`).
 
 Both append :data:`moderate.schema.SCORE_COLUMNS` to the user's columns: one probability
-per label (NaN when the row was not scored), the ``decision`` (see
-:mod:`moderate.decision`; ``None`` when not scored), the row ``status`` (``ok``,
-``empty_text`` or ``missing_text``) and the ``model_id``. Only rows with non-blank text
-are sent to the model.
+per incivility label (NaN when the row was not scored), ``off_topic`` (NaN unless the row
+has an article: see :class:`Articles`), the ``decision`` (see :mod:`moderate.decision`;
+``None`` when not scored), the row ``status`` (``ok``, ``no_article``,
+``article_not_found``, ``empty_text`` or ``missing_text``), the ``model_id`` and the
+``offtopic_model_id``. Only rows with non-blank text are sent to the models.
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ from moderate.registry import LoadedModel, load_model
 from moderate.schema import (
     DECISIONS,
     LABELS,
+    OFF_TOPIC,
     SCORE_COLUMNS,
+    SCORED_STATUSES,
+    STATUS_ARTICLE_NOT_FOUND,
     STATUS_EMPTY,
     STATUS_MISSING,
+    STATUS_NO_ARTICLE,
     STATUS_OK,
     TEXT_COLUMN_CANDIDATES,
 )
@@ -201,29 +206,179 @@ def _predict(
     return probs
 
 
+#: ``article_of`` values: no article for the row / its article_id is not in the articles table.
+NO_ARTICLE, ARTICLE_NOT_FOUND = -1, -2
+
+
+@dataclass
+class Articles:
+    """Where each comment's article comes from, for ``off_topic``.
+
+    * ``column``: the article text is in the comment table itself (``--article-col``), with
+      an optional title column (``--title-col``);
+    * ``table``: an articles table (``--articles``) keyed by ``id_col``, joined on the comment
+      table's column of the same name (``article_id`` by default);
+    * ``parent_col``: optionally, the text of the comment each row replies to.
+    """
+
+    column: Any = None
+    title_col: Any = None
+    table: dict[Any, tuple[str | None, str]] | None = None
+    id_col: Any = "article_id"
+    parent_col: Any = None
+
+    @property
+    def given(self) -> bool:
+        return self.column is not None or self.table is not None
+
+    def required_columns(self) -> list[Any]:
+        wanted = [self.column, self.title_col, self.parent_col]
+        if self.table is not None:
+            wanted.append(self.id_col)
+        return [c for c in wanted if c is not None]
+
+    def rows(self, frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str | None, str]], list[str | None] | None]:
+        """``article_of`` per row (an index into the returned distinct articles, or NO_ARTICLE /
+        ARTICLE_NOT_FOUND) and the rows' parent texts."""
+        n = len(frame)
+        article_of = np.full(n, NO_ARTICLE, dtype=np.int64)
+        distinct: dict[tuple[str | None, str], int] = {}
+        if self.column is not None:
+            bodies = frame[self.column].tolist()
+            titles = frame[self.title_col].tolist() if self.title_col is not None else [None] * n
+            for i, (title, body) in enumerate(zip(titles, bodies)):
+                title = title if isinstance(title, str) and title.strip() else None
+                body = body if isinstance(body, str) else ("" if body is None or _is_missing(body) else str(body))
+                if body.strip() or title:
+                    article_of[i] = distinct.setdefault((title, body), len(distinct))
+        elif self.table is not None:
+            for i, key in enumerate(frame[self.id_col].tolist()):
+                if key is None or _is_missing(key):
+                    continue
+                article = self.table.get(_article_key(key))
+                if article is None:
+                    article_of[i] = ARTICLE_NOT_FOUND
+                else:
+                    article_of[i] = distinct.setdefault(article, len(distinct))
+        parents = None
+        if self.parent_col is not None:
+            parents = [p if isinstance(p, str) and p.strip() else None for p in frame[self.parent_col].tolist()]
+        return article_of, list(distinct), parents
+
+
+def _article_key(value: Any) -> str:
+    """Join keys compare as text: ``7``, ``7.0`` and ``"7"`` are the same article."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_articles(path: str | os.PathLike[str], id_col: str = "article_id", text_col: str | None = None,
+                  title_col: str | None = "title") -> dict[str, tuple[str | None, str]]:
+    """An articles table (any format :mod:`moderate.io` reads) as ``{article_id: (title, body)}``.
+
+    The body is ``text_col``, else the first of ``article``, ``body``, ``text``, ``article_text``,
+    ``content``; the title is ``title_col`` when present. Duplicate ids are an error.
+    """
+    table_io.check_readable(path)
+    chunks = list(table_io.iter_table_chunks(path, 100_000))
+    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+    if id_col not in frame.columns:
+        raise InputError(f"{path}: no column {id_col!r} (the article id); columns: {', '.join(map(str, frame.columns))}")
+    candidates = [text_col] if text_col else ["article", "body", "text", "article_text", "content"]
+    body_col = next((c for c in candidates if c in frame.columns), None)
+    if body_col is None:
+        raise InputError(f"{path}: no article text column (looked for {', '.join(candidates)}); columns: "
+                         f"{', '.join(map(str, frame.columns))}")
+    keys = [_article_key(k) for k in frame[id_col].tolist()]
+    duplicated = pd.Series(keys).duplicated()
+    if duplicated.any():
+        raise InputError(f"{path}: article_id {keys[int(np.argmax(duplicated.to_numpy()))]!r} appears more than once")
+    titles = frame[title_col].tolist() if title_col and title_col in frame.columns else [None] * len(frame)
+    out = {}
+    for key, title, body in zip(keys, titles, frame[body_col].tolist()):
+        out[key] = (title if isinstance(title, str) and title.strip() else None,
+                    body if isinstance(body, str) else "")
+    return out
+
+
+def _offtopic_scores(
+    offtopic: Any, texts: list[str], article_of: np.ndarray, articles: list[tuple[str | None, str]],
+    parents: list[str | None] | None, n_jobs: int | None = 1,
+) -> np.ndarray:
+    """P(off-topic) for rows with an article (``article_of >= 0``); NaN for the others."""
+    out = np.full(len(texts), np.nan)
+    rows = np.flatnonzero(article_of >= 0)
+    if len(rows) == 0 or offtopic is None:
+        return out
+    sub_texts = [texts[i] for i in rows]
+    sub_parents = [parents[i] for i in rows] if parents is not None else None
+    jobs = effective_jobs(n_jobs)
+    if jobs > 1 and len(rows) >= PARALLEL_MIN_TEXTS:
+        from joblib import Parallel, delayed
+
+        bounds = np.linspace(0, len(rows), jobs + 1).astype(int)
+        parts = Parallel(n_jobs=jobs)(
+            delayed(offtopic.predict_proba)(
+                sub_texts[lo:hi], article_of[rows[lo:hi]], articles,
+                sub_parents[lo:hi] if sub_parents is not None else None)
+            for lo, hi in zip(bounds[:-1], bounds[1:])
+        )
+        out[rows] = np.concatenate(parts)
+    else:
+        out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents)
+    return out
+
+
 def _score_columns(
     frame: pd.DataFrame,
     text_column: Any,
     model: LoadedModel,
     batch_size: int,
     n_jobs: int | None = 1,
+    offtopic: Any = None,
+    articles: Articles | tuple[np.ndarray, list[tuple[str | None, str]], list[str | None] | None] | None = None,
 ) -> dict[str, Any]:
-    """The score columns for ``frame`` (keyed by name, aligned with ``frame.index``)."""
+    """The score columns for ``frame`` (keyed by name, aligned with ``frame.index``).
+
+    ``articles`` is an :class:`Articles` spec, or an already resolved ``(article_of, articles,
+    parents)`` triple (pages); ``offtopic`` a loaded off-topic model (needed when there are articles).
+    """
     text_values = frame[text_column]
     if isinstance(text_values, pd.DataFrame):
         raise InputError(f"column {text_column!r} appears more than once")
     statuses, texts = _text_statuses(text_values)
-    probs = np.full((len(frame), len(LABELS)), np.nan, dtype=np.float64)
-    probs[statuses == STATUS_OK] = _predict(model, texts, batch_size, n_jobs)
-    decisions = decide(probs, LABELS, model.thresholds)
+    scored = statuses == STATUS_OK
+    probs = np.full((len(frame), len(LABELS) + 1), np.nan, dtype=np.float64)
+    probs[scored, : len(LABELS)] = _predict(model, texts, batch_size, n_jobs)
+    if isinstance(articles, Articles):
+        article_of, distinct, parents = articles.rows(frame) if articles.given else (
+            np.full(len(frame), NO_ARTICLE), [], None)
+    elif articles is not None:
+        article_of, distinct, parents = articles
+    else:
+        article_of, distinct, parents = np.full(len(frame), NO_ARTICLE), [], None
+    article_of = np.asarray(article_of)
+    scored_rows = np.flatnonzero(scored)
+    probs[scored_rows, len(LABELS)] = _offtopic_scores(
+        offtopic, texts, article_of[scored_rows], distinct,
+        [parents[i] for i in scored_rows] if parents is not None else None, n_jobs)
+    statuses[scored & (article_of == NO_ARTICLE)] = STATUS_NO_ARTICLE
+    statuses[scored & (article_of == ARTICLE_NOT_FOUND)] = STATUS_ARTICLE_NOT_FOUND
+    thresholds = dict(model.thresholds)
+    thresholds[OFF_TOPIC] = (offtopic.thresholds[OFF_TOPIC] if offtopic is not None
+                             else {"review": 1.0, "reject": 1.0})
+    decisions = decide(probs, (*LABELS, OFF_TOPIC), thresholds)
     index = frame.index
     columns: dict[str, Any] = {
         label: pd.Series(probs[:, i], index=index, dtype="float64")
-        for i, label in enumerate(LABELS)
+        for i, label in enumerate((*LABELS, OFF_TOPIC))
     }
     columns["decision"] = pd.Series(decisions, index=index, dtype=object)
     columns["status"] = pd.Series(statuses, index=index, dtype="str")
     columns["model_id"] = pd.Series([model.model_id] * len(frame), index=index, dtype="str")
+    offtopic_id = offtopic.model_id if offtopic is not None else ""
+    columns["offtopic_model_id"] = pd.Series([offtopic_id] * len(frame), index=index, dtype="str")
     return columns
 
 
@@ -234,8 +389,10 @@ def _scored(
     batch_size: int,
     renames: dict[Any, str],
     n_jobs: int | None = 1,
+    offtopic: Any = None,
+    articles: Any = None,
 ) -> pd.DataFrame:
-    scores = _score_columns(frame, text_column, model, batch_size, n_jobs)
+    scores = _score_columns(frame, text_column, model, batch_size, n_jobs, offtopic, articles)
     out = frame.rename(columns=renames) if renames else frame.copy()
     return pd.concat([out, pd.DataFrame(scores, index=frame.index)], axis=1)
 
@@ -250,6 +407,12 @@ def score_frame(
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_jobs: int | None = None,
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    article_col: str | None = None,
+    title_col: str | None = None,
+    articles: pd.DataFrame | Mapping[Any, tuple[str | None, str]] | str | os.PathLike[str] | None = None,
+    article_id_col: str = "article_id",
+    parent_col: str | None = None,
+    offtopic_model: Any = None,
 ) -> pd.DataFrame:
     """Score the comments in ``df``.
 
@@ -263,13 +426,26 @@ def score_frame(
         n_jobs: worker processes for large frames (None or -1: every core; 1: none).
             Frames under 8,192 texts are always scored in this process.
         thresholds: overrides of the model's decision thresholds, e.g.
-            ``{"toxicity": {"reject": 0.95}}``.
+            ``{"toxicity": {"reject": 0.95}, "off_topic": {"review": 0.6}}``.
+        article_col: column of ``df`` holding each comment's article text; ``off_topic`` is
+            scored against it (the whole text, whatever its length).
+        title_col: optional column with the article's title.
+        articles: instead of ``article_col``: the articles, as a DataFrame with
+            ``article_id_col`` and a text column (``article``, ``body``, ``text``, ...;
+            optional ``title``), a ``{article_id: (title, body)}`` mapping, or a table path;
+            joined to ``df`` on ``article_id_col``.
+        article_id_col: the join column (in ``df`` and in ``articles``).
+        parent_col: optional column with the text of the comment each row replies to.
+        offtopic_model: an off-topic model folder or loaded model (default:
+            ``models/offtopic/CURRENT``); only loaded when there are articles.
 
     Returns:
         A new DataFrame with all of ``df``'s rows (same order, same index) and columns,
         followed by :data:`~moderate.schema.SCORE_COLUMNS`: the label probabilities
-        (float64, NaN where not scored), ``decision`` (None where not scored),
-        ``status`` and ``model_id``. A user column named like one of these is renamed
+        (float64, NaN where not scored), ``off_topic`` (NaN without an article),
+        ``decision`` (None where not scored), ``status`` (``ok``; ``no_article`` or
+        ``article_not_found`` when ``off_topic`` could not be scored; ``empty_text``,
+        ``missing_text``), ``model_id`` and ``offtopic_model_id``. A user column named like one of these is renamed
         to ``<name>_input``, with a warning. Non-string texts are scored as ``str(value)``.
 
     Raises:
@@ -278,10 +454,65 @@ def score_frame(
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, got {batch_size}")
     text_column = find_text_column(df.columns, text_col)
-    loaded = resolve_model(model, thresholds)
+    spec = article_spec(article_col, title_col, articles, article_id_col, parent_col)
+    check_article_columns(spec, df.columns)
+    offtopic = load_offtopic_if(spec.given, offtopic_model, thresholds)
+    loaded = resolve_model(model, _without_offtopic(thresholds))
     renames = clash_renames(df.columns)
     _warn_renames(renames, stacklevel=2)
-    return _scored(df, text_column, loaded, batch_size, renames, n_jobs)
+    return _scored(df, text_column, loaded, batch_size, renames, n_jobs, offtopic, spec)
+
+
+def article_spec(article_col: Any = None, title_col: Any = None, articles: Any = None,
+                 article_id_col: Any = "article_id", parent_col: Any = None) -> Articles:
+    """Check the article options and turn them into an :class:`Articles` spec."""
+    if article_col is not None and articles is not None:
+        raise InputError("give the article text either as a column (--article-col) or as a table (--articles), not both")
+    if title_col is not None and article_col is None:
+        raise InputError("--title-col needs --article-col (an articles table has its own title column)")
+    table = None
+    if articles is not None:
+        if isinstance(articles, pd.DataFrame):
+            with_ids = articles
+            if article_id_col not in with_ids.columns:
+                raise InputError(f"articles: no column {article_id_col!r}")
+            body_col = next((c for c in ("article", "body", "text", "article_text", "content") if c in with_ids.columns), None)
+            if body_col is None:
+                raise InputError("articles: no article text column (article, body, text, article_text or content)")
+            titles = with_ids["title"] if "title" in with_ids.columns else pd.Series([None] * len(with_ids))
+            table = {_article_key(k): (t if isinstance(t, str) and t.strip() else None, b if isinstance(b, str) else "")
+                     for k, t, b in zip(with_ids[article_id_col], titles, with_ids[body_col])}
+        elif isinstance(articles, Mapping):
+            table = {_article_key(k): tuple(v) for k, v in articles.items()}
+        else:
+            table = read_articles(articles, id_col=article_id_col)
+    return Articles(article_col, title_col, table, article_id_col, parent_col)
+
+
+def check_article_columns(spec: Articles, columns: Iterable[Any], where: str = "") -> None:
+    columns = list(columns)
+    missing = [c for c in spec.required_columns() if c not in columns]
+    if missing:
+        prefix = f"{where}: " if where else ""
+        raise InputError(f"{prefix}no column(s) {', '.join(map(repr, missing))}; available: {', '.join(map(repr, map(str, columns)))}")
+
+
+def _without_offtopic(thresholds: Mapping[str, Mapping[str, float]] | None) -> dict[str, Mapping[str, float]] | None:
+    if not thresholds:
+        return None
+    return {k: v for k, v in thresholds.items() if k != OFF_TOPIC} or None
+
+
+def load_offtopic_if(needed: bool, offtopic_model: Any, thresholds: Mapping[str, Mapping[str, float]] | None) -> Any:
+    """The off-topic model when articles are given (with ``off_topic`` threshold overrides applied)."""
+    if not needed:
+        return None
+    from moderate.offtopic.load import load_offtopic
+
+    loaded = load_offtopic(offtopic_model)
+    if thresholds and OFF_TOPIC in thresholds:
+        loaded = replace(loaded, thresholds=override_thresholds(loaded.thresholds, {OFF_TOPIC: thresholds[OFF_TOPIC]}))
+    return loaded
 
 
 # --------------------------------------------------------------------------- files
@@ -369,8 +600,8 @@ def _empty_output(layout: _Layout) -> pd.DataFrame:
     types: dict[Any, Any] = {
         layout.renames.get(c, c): layout.dtypes[c] for c in layout.input_columns
     }
-    types.update({label: "float64" for label in LABELS})
-    types.update({"decision": object, "status": "str", "model_id": "str"})
+    types.update({label: "float64" for label in (*LABELS, OFF_TOPIC)})
+    types.update({"decision": object, "status": "str", "model_id": "str", "offtopic_model_id": "str"})
     if layout.with_input_file:
         types[INPUT_FILE_COLUMN] = "str"
     return pd.DataFrame({c: _null_column(index, types[c]) for c in layout.columns}, index=index)
@@ -382,6 +613,8 @@ def _scored_chunks(
     model: LoadedModel,
     chunk_size: int,
     n_jobs: int | None = 1,
+    offtopic: Any = None,
+    articles: Articles | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Every input read again chunk by chunk, scored and laid out for the writer."""
     warned: set[Any] = set()
@@ -405,7 +638,8 @@ def _scored_chunks(
                 chunk = chunk.drop(columns=late)
             chunk = _conform(chunk, layout)
             scored = _scored(
-                chunk, item.text_column, model, DEFAULT_BATCH_SIZE, layout.renames, n_jobs
+                chunk, item.text_column, model, DEFAULT_BATCH_SIZE, layout.renames, n_jobs,
+                offtopic, articles,
             )
             if layout.with_input_file:
                 source = pd.Series(item.path, index=scored.index, dtype="str")
@@ -454,6 +688,12 @@ def score_files(
     n_jobs: int | None = None,
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     splitter: Any = None,
+    article_col: str | None = None,
+    title_col: str | None = None,
+    articles: Any = None,
+    article_id_col: str = "article_id",
+    parent_col: str | None = None,
+    offtopic_model: Any = None,
 ) -> dict[str, Any]:
     """Score comment tables (or pages, split into comments first) chunk by chunk into one table.
 
@@ -475,10 +715,15 @@ def score_files(
         thresholds: overrides of the model's decision thresholds (as for score_frame).
         splitter: for pages: a :class:`~moderate.pages.split.Splitter` or its folder
             (default: ``models/splitter/CURRENT``).
+        article_col, title_col, articles, article_id_col, parent_col, offtopic_model: where
+            each comment's article is, for ``off_topic`` (as for :func:`score_frame`; ``articles``
+            is a table path here). Pages bring their own articles.
 
     Pages (``.txt``, ``.html``, ``.htm``, gzipped, or folders of them) are split first; the
     output has one row per comment with ``source``, ``index``, ``author``, ``posted_at``,
     ``reply_to``, ``about`` and ``text`` before the scores, and the summary adds ``pages``.
+    Each comment's ``off_topic`` is judged against its page's article (title and body), or,
+    for a widget comment (``about`` set), against the title of the story it belongs to.
 
     Returns:
         A summary: ``rows``, ``scored``, ``empty``, ``missing``, ``decisions`` (count
@@ -491,11 +736,19 @@ def score_files(
     _check_paths(paths, Path(output))
     kinds = {_input_kind(p) for p in paths}
     if kinds == {"pages"}:
-        return score_pages(paths, output, model, splitter, chunk_size, progress, n_jobs, thresholds, started)
+        if article_col is not None or articles is not None:
+            raise InputError("pages bring their own articles: --article-col and --articles are for comment tables")
+        return score_pages(paths, output, model, splitter, chunk_size, progress, n_jobs, thresholds, started,
+                           offtopic_model)
     if len(kinds) > 1:
         raise InputError("pass either pages (.txt/.html/.htm or folders of them) or comment tables, not both")
-    loaded = resolve_model(model, thresholds)
+    spec = article_spec(article_col, title_col, articles, article_id_col, parent_col)
+    offtopic = load_offtopic_if(spec.given, offtopic_model, thresholds)
+    loaded = resolve_model(model, _without_offtopic(thresholds))
     peeked = [_peek(path, text_col, chunk_size) for path in paths]
+    for item in peeked:
+        if item.text_column is not None:
+            check_article_columns(spec, item.columns, item.path)
     layout = _layout(peeked)
     _warn_renames(layout.renames, stacklevel=2)
 
@@ -512,7 +765,7 @@ def score_files(
         dynamic_ncols=True,
     ) as bar:
         with table_io.TableWriter(output) as writer:
-            for scored in _scored_chunks(peeked, layout, loaded, chunk_size, n_jobs):
+            for scored in _scored_chunks(peeked, layout, loaded, chunk_size, n_jobs, offtopic, spec):
                 writer.write(scored)
                 statuses.update(scored["status"].tolist())
                 decisions.update(d for d in scored["decision"].tolist() if d is not None)
@@ -523,16 +776,20 @@ def score_files(
             bar.total = bar.n  # the total was a line-count estimate
             bar.refresh()
 
-    return _summary(statuses, decisions, started, loaded, output, paths)
+    return _summary(statuses, decisions, started, loaded, output, paths, offtopic=offtopic)
 
 
 def _summary(
     statuses: Counter[str], decisions: Counter[str], started: float, loaded: LoadedModel,
-    output: str | os.PathLike[str], paths: Sequence[str], **extra: Any,
+    output: str | os.PathLike[str], paths: Sequence[str], offtopic: Any = None, **extra: Any,
 ) -> dict[str, Any]:
     return {
         "rows": sum(statuses.values()),
-        "scored": statuses[STATUS_OK],
+        "scored": sum(statuses[s] for s in SCORED_STATUSES),
+        "off_topic_scored": statuses[STATUS_OK],
+        "no_article": statuses[STATUS_NO_ARTICLE],
+        "article_not_found": statuses[STATUS_ARTICLE_NOT_FOUND],
+        "offtopic_model_id": offtopic.model_id if offtopic is not None else None,
         "empty": statuses[STATUS_EMPTY],
         "missing": statuses[STATUS_MISSING],
         "decisions": {decision: decisions[decision] for decision in DECISIONS},
@@ -556,6 +813,27 @@ def _input_kind(path: str) -> str:
     return "table"
 
 
+def page_articles(splits: Sequence[Any]) -> tuple[np.ndarray, list[tuple[str | None, str]], list[str | None]]:
+    """``(article_of, articles, parents)`` for the rows of ``comments_frame(splits)``: a comment's
+    article is its page's (title, body), or ``(about, "")`` for a widget comment; its parent is
+    the text of the comment it replies to. A page without article text gives NO_ARTICLE."""
+    distinct: dict[tuple[str | None, str], int] = {}
+    article_of: list[int] = []
+    parents: list[str | None] = []
+    for split in splits:
+        title, body = split.article.get("title"), split.article.get("body") or ""
+        for comment in split.comments:
+            if comment.about:
+                article_of.append(distinct.setdefault((comment.about, ""), len(distinct)))
+            elif body.strip() or title:
+                article_of.append(distinct.setdefault((title, body), len(distinct)))
+            else:
+                article_of.append(NO_ARTICLE)
+            reply = comment.reply_to
+            parents.append(split.comments[reply].text if reply is not None and 0 <= reply < len(split.comments) else None)
+    return np.asarray(article_of, dtype=np.int64), list(distinct), parents
+
+
 def score_pages(
     paths: Sequence[str],
     output: str | os.PathLike[str],
@@ -566,12 +844,14 @@ def score_pages(
     n_jobs: int | None,
     thresholds: Mapping[str, Mapping[str, float]] | None,
     started: float,
+    offtopic_model: Any = None,
 ) -> dict[str, Any]:
     """Split pages into comments and score them (see :func:`score_files`)."""
     from moderate.pages.batch import comments_frame, iter_splits
     from moderate.pages.split import Splitter
 
-    loaded = resolve_model(model, thresholds)
+    offtopic = load_offtopic_if(True, offtopic_model, thresholds)
+    loaded = resolve_model(model, _without_offtopic(thresholds))
     splitter = splitter if isinstance(splitter, Splitter) else Splitter.load(splitter)
     statuses: Counter[str] = Counter()
     decisions: Counter[str] = Counter()
@@ -579,7 +859,7 @@ def score_pages(
 
     def write(writer: Any, splits: list[Any]) -> None:
         frame = comments_frame(splits)
-        scored = _scored(frame, "text", loaded, DEFAULT_BATCH_SIZE, {}, n_jobs)
+        scored = _scored(frame, "text", loaded, DEFAULT_BATCH_SIZE, {}, n_jobs, offtopic, page_articles(splits))
         writer.write(scored)
         statuses.update(scored["status"].tolist())
         decisions.update(d for d in scored["decision"].tolist() if d is not None)
@@ -596,6 +876,6 @@ def score_pages(
         if pending or writer.rows_written == 0:
             write(writer, pending)
     return _summary(
-        statuses, decisions, started, loaded, output, paths,
+        statuses, decisions, started, loaded, output, paths, offtopic=offtopic,
         splitter_id=splitter.model_id, pages=stats["pages"], failed_pages=stats["failed"],
     )

@@ -68,7 +68,7 @@ def test_text_col_option(tmp_path: Path, tiny_model_dir: Path) -> None:
     output = tmp_path / "out.csv"
     assert run_score(source, "-o", output, "--model", tiny_model_dir, "--text-col", "Message") == 0
     out = pd.read_csv(output)
-    assert out["status"].tolist() == ["ok", "missing_text"]
+    assert out["status"].tolist() == ["no_article", "missing_text"]
 
 
 def test_several_inputs(tmp_path: Path, tiny_model_dir: Path, comments_csv: Path) -> None:
@@ -111,7 +111,7 @@ def test_shipped_example_file(tmp_path: Path, tiny_model_dir: Path) -> None:
     assert list(source.columns) == ["comment_id", "article", "author", "text"]
     assert source["comment_id"].is_unique
     pd.testing.assert_frame_equal(out[source.columns], source)
-    assert {"ok", "empty_text", "missing_text"} <= set(out["status"])
+    assert {"no_article", "empty_text", "missing_text"} <= set(out["status"])
     assert source["text"].str.contains("\n", na=False).any()  # a multi-line comment
     assert not source["text"].fillna("").map(str.isascii).all()  # non-ASCII text
 
@@ -260,7 +260,7 @@ def test_threshold_option(tmp_path: Path, tiny_model_dir: Path, comments_csv: Pa
     everything = ["--threshold=toxicity.review=0", "--threshold=toxicity.reject=0"]
     assert run_score(comments_csv, "-o", output, "--model", tiny_model_dir, *everything) == 0
     scored = pd.read_csv(output)
-    assert set(scored.loc[scored["status"] == "ok", "decision"]) == {"reject"}
+    assert set(scored.loc[scored["status"] == "no_article", "decision"]) == {"reject"}
     capsys.readouterr()  # the first run's summary line
     bad = run_score(comments_csv, "-o", tmp_path / "bad.csv", "--model", tiny_model_dir,
                     "--threshold", "toxicity=0.9")

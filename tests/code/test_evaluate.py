@@ -368,7 +368,7 @@ def _parse(argv):
 
 def test_command_writes_report_next_to_model(fake_io, capsys):
     model_dir, seen = fake_io
-    args = _parse(["evaluate", "--data-dir", "tiny"])
+    args = _parse(["evaluate", "--data-dir", "tiny", "--no-offtopic"])
     assert args.run(args) == 0
     assert seen["data_dir"] == "tiny"
     report = json.loads((model_dir / "evaluation.json").read_text())
@@ -385,7 +385,7 @@ def test_command_writes_report_next_to_model(fake_io, capsys):
 def test_command_output_option_and_no_baselines(fake_io, tmp_path, capsys):
     out = tmp_path / "reports" / "eval.md"
     out.parent.mkdir()
-    args = _parse(["evaluate", "-o", str(out), "--no-baselines", "--split", "dev"])
+    args = _parse(["evaluate", "-o", str(out), "--no-baselines", "--split", "dev", "--no-offtopic"])
     assert args.run(args) == 0
     report = json.loads(out.with_suffix(".json").read_text())
     assert list(report["systems"]) == ["model"] and report["split"] == "dev"
@@ -401,7 +401,7 @@ def test_command_through_main(fake_io):
         pytest.skip(f"cli not complete: {exc}")
     model_dir, _ = fake_io
     assert parser.parse_args(["evaluate", "--no-baselines"]).run is cmd.run
-    assert cli.main(["evaluate", "--no-baselines"]) == 0
+    assert cli.main(["evaluate", "--no-baselines", "--no-offtopic"]) == 0
     assert (model_dir / "evaluation.json").is_file()
 
 

@@ -22,7 +22,9 @@ from moderate.schema import (
     SCORE_COLUMNS,
     STATUS_EMPTY,
     STATUS_MISSING,
+    STATUS_NO_ARTICLE,
     STATUS_OK,
+    SCORED_STATUSES,
 )
 from moderate.score import find_text_column, score_files, score_frame
 
@@ -50,16 +52,16 @@ def test_score_column_types_and_statuses(fake_model: LoadedModel, comments: pd.D
     for label in LABELS:
         assert out[label].dtype == np.float64
     assert out["status"].tolist() == [
-        STATUS_OK,
-        STATUS_OK,
+        STATUS_NO_ARTICLE,
+        STATUS_NO_ARTICLE,
         STATUS_EMPTY,
         STATUS_MISSING,
         STATUS_EMPTY,
-        STATUS_OK,
-        STATUS_OK,
-        STATUS_OK,
+        STATUS_NO_ARTICLE,
+        STATUS_NO_ARTICLE,
+        STATUS_NO_ARTICLE,
     ]
-    unscored = out["status"] != STATUS_OK
+    unscored = ~out["status"].isin(SCORED_STATUSES)
     assert out.loc[unscored, list(LABELS)].isna().all().all()
     assert out.loc[~unscored, list(LABELS)].notna().all().all()
     assert out.loc[unscored, "decision"].isna().all()
@@ -92,7 +94,7 @@ def test_only_non_empty_texts_reach_the_model(comments: pd.DataFrame) -> None:
 def test_non_string_texts_are_scored_as_strings(fake_model: LoadedModel) -> None:
     df = pd.DataFrame({"text": pd.Series([42, 3.5, "ok", None, float("nan")], dtype=object)})
     out = score_frame(df, model=fake_model)
-    assert out["status"].tolist() == [STATUS_OK] * 3 + [STATUS_MISSING] * 2
+    assert out["status"].tolist() == [STATUS_NO_ARTICLE] * 3 + [STATUS_MISSING] * 2
     assert out["text"].tolist()[:3] == [42, 3.5, "ok"]
 
 
@@ -153,7 +155,7 @@ def test_text_column_detection(columns: list[str], expected: str) -> None:
 def test_explicit_text_column(fake_model: LoadedModel) -> None:
     df = pd.DataFrame({"text": ["fine", "fine"], "message": ["you idiot", None]})
     out = score_frame(df, text_col="message", model=fake_model)
-    assert out["status"].tolist() == [STATUS_OK, STATUS_MISSING]
+    assert out["status"].tolist() == [STATUS_NO_ARTICLE, STATUS_MISSING]
     assert out["decision"].iloc[0] == "review"
     assert find_text_column(["Message"], "message") == "Message"
 
@@ -191,7 +193,7 @@ def test_clashing_input_columns_are_renamed_with_a_warning(fake_model: LoadedMod
     ]
     assert out["toxicity_input"].iloc[0] == "user value"
     assert out["status_input_2"].iloc[0] == "published"
-    assert out["status"].iloc[0] == STATUS_OK
+    assert out["status"].iloc[0] == STATUS_NO_ARTICLE
 
 
 def test_no_warning_without_clash(fake_model: LoadedModel, comments: pd.DataFrame) -> None:
@@ -203,7 +205,7 @@ def test_no_warning_without_clash(fake_model: LoadedModel, comments: pd.DataFram
 def test_model_from_a_folder_path(tiny_model_dir: Path, comments: pd.DataFrame) -> None:
     out = score_frame(comments, model=str(tiny_model_dir))
     assert (out["model_id"] == "tiny-0").all()
-    ok = out["status"] == STATUS_OK
+    ok = out["status"].isin(SCORED_STATUSES)
     assert out.loc[ok, list(LABELS)].stack().between(0, 1).all()
 
 
@@ -242,7 +244,7 @@ def _check_position_and_batch_independence(
     df = pd.DataFrame({"text": pd.Series(texts, dtype=object)})
     whole = score_frame(df, model=model, batch_size=batch_size)
     scores = whole[list(LABELS)].to_numpy()
-    ok = (whole["status"] == STATUS_OK).to_numpy()
+    ok = whole["status"].isin(SCORED_STATUSES).to_numpy()
     assert ((scores[ok] >= 0) & (scores[ok] <= 1)).all()
     assert np.isnan(scores[~ok]).all()
     # each row scored alone gives the same numbers ...
@@ -331,7 +333,7 @@ def test_every_input_format_to_every_output_format(
     np.testing.assert_allclose(
         back[list(LABELS)].astype(float).to_numpy(), expected[list(LABELS)].to_numpy(), rtol=1e-12
     )
-    ok = expected["status"] == STATUS_OK
+    ok = expected["status"].isin(SCORED_STATUSES)
     assert back["text"][ok.to_numpy()].tolist() == expected["text"][ok].tolist()
     assert summary["rows"] == 8 and summary["scored"] == 5
     assert summary["empty"] + summary["missing"] == 3

@@ -52,6 +52,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="DIR",
         help="corpora folder passed to load_corpora (default: shipped data)",
     )
+    parser.add_argument(
+        "--offtopic-model",
+        metavar="PATH",
+        help="off-topic model folder for the off-topic section (default: models/offtopic/CURRENT)",
+    )
+    parser.add_argument(
+        "--no-offtopic", action="store_true",
+        help="skip the off-topic section (held-out human labels, swapped-article pairs, seed page)",
+    )
     parser.set_defaults(run=run)
     return parser
 
@@ -211,9 +220,59 @@ def run(args: argparse.Namespace) -> int:
         provenance=provenance,
         progress=_stderr_progress,
     )
+    markdown = render_markdown(report)
+    if not args.no_offtopic:
+        offtopic = offtopic_section(args.offtopic_model, args.data_dir)
+        report["off_topic"] = offtopic
+        markdown += "\n" + offtopic["markdown"]
     report["timings"]["total"] = round(time.perf_counter() - started, 2)
     _stderr_progress(f"writing {markdown_path} and {json_path}")
-    write_text_atomic(markdown_path, render_markdown(report))
+    write_text_atomic(markdown_path, markdown)
     write_json(json_path, report)
     print("\n".join(summary_lines(report)))
+    if not args.no_offtopic:
+        print("\n".join(offtopic_summary_lines(report["off_topic"])))
     return 0
+
+
+def _offtopic_data_dir(data_dir: str | None) -> Path:
+    """The ``data/`` folder holding ``labels/offtopic`` (``--data-dir`` names the corpora folder)."""
+    from moderate.corpora import _resolve_dir
+
+    comments = _resolve_dir(data_dir)
+    for candidate in (comments.parent, comments):
+        if (candidate / "labels" / "offtopic" / "labels.tsv").is_file():
+            return candidate
+    raise InputError(f"no labels/offtopic/labels.tsv next to {comments} (or pass --no-offtopic)")
+
+
+def offtopic_section(model_path: str | None, data_dir: str | None) -> dict[str, Any]:
+    """The off-topic report (see :mod:`moderate.offtopic.evaluate`), with its Markdown."""
+    from moderate.offtopic.evaluate import evaluate_offtopic, to_markdown
+    from moderate.offtopic.load import load_offtopic
+
+    _stderr_progress("off-topic: loading model")
+    loaded = load_offtopic(model_path)
+    root = _offtopic_data_dir(data_dir)
+    _stderr_progress(f"off-topic: evaluating {loaded.model_id} on the held-out labels of {root / 'labels' / 'offtopic'}")
+    report = evaluate_offtopic(loaded.estimator, root)
+    report["model_id"] = loaded.model_id
+    report["markdown"] = to_markdown(report, loaded.model_id).replace("\n# Off-topic", "\n## Off-topic", 1)
+    return report
+
+
+def offtopic_summary_lines(report: dict[str, Any]) -> list[str]:
+    human, swapped = report["human"], report["swapped"]["human_on_comments"]
+    lines = [f"off-topic, model {report['model_id']}: ROC AUC (held-out human labels: {human['rows']} pairs, "
+             f"{human['positives']} off or generic; swapped-article pairs: {swapped['rows']})"]
+    lines.append(f"{'scorer':<16}{'human':>10}{'swapped':>10}")
+    for name in ("model", "tfidf_cosine", "comment_only"):
+        sw = swapped.get(name, {}).get("roc_auc")
+        lines.append(f"{name:<16}{human[name]['roc_auc']:>10.3f}{'-' if sw is None else f'{sw:.3f}':>10}")
+    missed = [name for name, f in report["floors"].items() if not f["met"]]
+    if missed:
+        lines.append("off-topic floors not met: " + ", ".join(missed))
+    seeds = report["seeds"]
+    if seeds.get("available"):
+        lines.append(f"seed page ordering checks: {'passed' if seeds['passed'] else 'NOT passed'}")
+    return lines

@@ -60,6 +60,30 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="PATH",
         help="page splitter model folder, for pages (default: models/splitter/CURRENT)",
     )
+    articles = parser.add_argument_group(
+        "articles (for off_topic)",
+        "off_topic says whether a comment is about its article. Pages bring their own articles; for "
+        "tables give the article text as a column or as a separate table. Without either, off_topic "
+        "is empty and status is no_article.",
+    )
+    articles.add_argument("--article-col", metavar="NAME", help="column holding each comment's article text")
+    articles.add_argument("--title-col", metavar="NAME", help="column holding the article's title (with --article-col)")
+    articles.add_argument(
+        "--articles",
+        metavar="TABLE",
+        help="articles table (CSV / JSONL / Parquet ...) with article_id, the text (article, body, text, "
+        "article_text or content) and optionally title; joined on the comments' article_id column",
+    )
+    articles.add_argument(
+        "--article-id-col", default="article_id", metavar="NAME",
+        help="the join column, in both tables (default: article_id)",
+    )
+    articles.add_argument("--parent-col", metavar="NAME", help="column holding the text of the comment replied to (optional)")
+    articles.add_argument(
+        "--offtopic-model",
+        metavar="PATH",
+        help="off-topic model folder (default: $MODERATE_OFFTOPIC, else models/offtopic/CURRENT)",
+    )
     parser.add_argument(
         "--chunk-size",
         type=_positive_int,
@@ -79,8 +103,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="LABEL.KIND=VALUE",
-        help="override a decision threshold, e.g. toxicity.reject=0.95 or insult.review=0.4 "
-        "(repeatable; default: the model's, chosen on its dev split)",
+        help="override a decision threshold, e.g. toxicity.reject=0.95, insult.review=0.4 or "
+        "off_topic.review=0.6 (repeatable; default: the models' own)",
     )
     parser.add_argument(
         "--no-progress", action="store_true", help="do not show a progress bar on stderr"
@@ -97,13 +121,21 @@ def format_summary(summary: dict[str, Any]) -> str:
     if summary["missing"]:
         unscored.append(f"{summary['missing']} missing")
     not_scored = f" ({', '.join(unscored)} text)" if unscored else ""
+    off = ""
+    if summary.get("offtopic_model_id") or summary.get("no_article") or summary.get("article_not_found"):
+        parts = [f"off_topic for {summary.get('off_topic_scored', 0)}"]
+        if summary.get("no_article"):
+            parts.append(f"{summary['no_article']} without an article")
+        if summary.get("article_not_found"):
+            parts.append(f"{summary['article_not_found']} with an article_id not in --articles")
+        off = "; " + ", ".join(parts)
     decisions = ", ".join(f"{d} {summary['decisions'][d]}" for d in DECISIONS)
     pages = ""
     if "pages" in summary:
         failed = f", {summary['failed_pages']} unreadable" if summary.get("failed_pages") else ""
         pages = f"{summary['pages']} pages{failed}: "
     return (
-        f"{pages}scored {summary['scored']} of {summary['rows']} rows{not_scored}: {decisions}"
+        f"{pages}scored {summary['scored']} of {summary['rows']} rows{not_scored}{off}: {decisions}"
         f" -> {summary['output']} (model {summary['model_id']}, {summary['seconds']:.1f} s)"
     )
 
@@ -137,6 +169,12 @@ def run(args: argparse.Namespace) -> int:
             thresholds=parse_threshold_options(args.threshold),
             progress=False if args.no_progress else None,
             splitter=args.splitter,
+            article_col=args.article_col,
+            title_col=args.title_col,
+            articles=args.articles,
+            article_id_col=args.article_id_col,
+            parent_col=args.parent_col,
+            offtopic_model=args.offtopic_model,
         )
     print(f"moderate score: {format_summary(summary)}", file=sys.stderr)
     return 0

@@ -1,0 +1,1 @@
+"""Off-topic scoring: is a comment about the article it sits under?"""

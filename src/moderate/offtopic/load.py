@@ -1,0 +1,46 @@
+"""Find and load an off-topic model folder (``models/offtopic/CURRENT`` by default)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from moderate import registry
+from moderate.errors import ModelError
+
+ENV = "MODERATE_OFFTOPIC"
+SUBDIR = "offtopic"
+OPTION = "--offtopic-model"
+
+
+@dataclass
+class LoadedOffTopic:
+    model_id: str
+    estimator: Any  # moderate.offtopic.model.OffTopicModel
+    thresholds: dict[str, dict[str, float]]  # {"off_topic": {"review": r, "reject": j}}
+    metadata: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def predict_proba(self, comments: Sequence[str], article_of: Sequence[int],
+                      articles: Sequence[tuple[str | None, str]], parents: Sequence[str | None] | None = None) -> np.ndarray:
+        return np.asarray(self.estimator.predict_proba(comments, article_of, articles, parents), dtype=float)
+
+
+def resolve_offtopic_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    return registry.resolve_model_dir(path, env=ENV, subdir=SUBDIR, option=OPTION)
+
+
+def load_offtopic(path: str | os.PathLike[str] | LoadedOffTopic | None = None) -> LoadedOffTopic:
+    """Load an off-topic model folder: ``path``, ``$MODERATE_OFFTOPIC`` or ``models/offtopic/CURRENT``."""
+    if isinstance(path, LoadedOffTopic):
+        return path
+    folder = resolve_offtopic_dir(path)
+    estimator, metadata = registry.load_artifact(folder)
+    if metadata.get("kind") != "offtopic":
+        raise ModelError(f"{folder} is not an off-topic model (kind {metadata.get('kind')!r})")
+    return LoadedOffTopic(str(metadata["model_id"]), estimator, metadata["thresholds"], metadata, folder)

@@ -1,0 +1,134 @@
+"""The off-topic model: P(a moderator calls this comment off-topic under this article).
+
+Three parts, stacked (see ``train.py`` for how each is fitted):
+
+* ``relevance`` - gradient boosting over the *relevance* features only (similarities, shared
+  words, ranks, thread), fitted on weak swapped-article pairs: how likely is it that this
+  article is not the comment's own?
+* ``text`` - a comment-only classifier (character n-gram TF-IDF, logistic regression) fitted on
+  the human training labels: praise, spam and filler phrasing, whatever the article;
+* ``head`` - a logistic regression over every feature of
+  :class:`~moderate.offtopic.features.RelevanceFeaturizer` plus the logits of the two above,
+  fitted on the human training labels (the two inputs out-of-fold there). Being a logistic
+  regression fitted on the real mix of comments, its output is the calibrated probability.
+
+"Off-topic" is ``off`` or ``generic`` in ``data/labels/offtopic/GUIDELINES.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from moderate.offtopic.features import FEATURES, Article, RelevanceFeaturizer
+
+EPS = 1e-4
+#: Features the weakly supervised relevance part sees: nothing about the comment alone, since
+#: both members of a swapped pair share the comment.
+RELEVANCE_FEATURES: tuple[str, ...] = tuple(
+    f for f in FEATURES
+    if f.startswith(("cos_", "rank_", "shared_", "n_shared", "quoted", "parent_", "article_"))
+)
+RELEVANCE_COLUMNS = [FEATURES.index(f) for f in RELEVANCE_FEATURES]
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), EPS, 1 - EPS)
+    return np.log(p / (1 - p))
+
+
+def make_relevance(random_state: int = 0, **params) -> HistGradientBoostingClassifier:
+    defaults = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=30,
+                    l2_regularization=1.0, random_state=random_state)
+    defaults.update(params)
+    return HistGradientBoostingClassifier(**defaults)
+
+
+class _CompactTfidf(TfidfVectorizer):
+    """A TF-IDF vectorizer that forgets the terms it cut (``stop_words_``) once fitted."""
+
+    def fit_transform(self, raw_documents, y=None):
+        out = super().fit_transform(raw_documents, y)
+        if hasattr(self, "stop_words_"):
+            del self.stop_words_
+        return out
+
+
+def make_text(C: float = 1.0) -> Pipeline:
+    return Pipeline([
+        ("tfidf", _CompactTfidf(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2,
+                                dtype=np.float32)),
+        ("lr", LogisticRegression(C=C, max_iter=2000, class_weight="balanced")),
+    ])
+
+
+def make_head(C: float = 0.1) -> Pipeline:
+    return Pipeline([
+        ("impute", SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)),
+        ("scale", StandardScaler()),
+        ("lr", LogisticRegression(C=C, max_iter=3000)),
+    ])
+
+
+def head_inputs(X: np.ndarray, relevance_p: np.ndarray, text_p: np.ndarray) -> np.ndarray:
+    return np.column_stack([X, logit(relevance_p), logit(text_p)])
+
+
+class OffTopicModel(BaseEstimator):
+    """Featurizer + relevance + text + head, all fitted (see ``moderate.offtopic.train``)."""
+
+    def __init__(self, featurizer: RelevanceFeaturizer | None = None, relevance=None, text=None, head=None) -> None:
+        self.featurizer = featurizer
+        self.relevance = relevance
+        self.text = text
+        self.head = head
+
+    def features(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
+                 parents: Sequence[str | None] | None = None) -> np.ndarray:
+        return self.featurizer.transform(comments, article_of, articles, parents)
+
+    def parts(self, comments: Sequence[str], X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The relevance and comment-only probabilities."""
+        relevance = self.relevance.predict_proba(X[:, RELEVANCE_COLUMNS])[:, 1]
+        text = self.text.predict_proba(list(comments))[:, 1]
+        return relevance, text
+
+    def predict_proba(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
+                      parents: Sequence[str | None] | None = None) -> np.ndarray:
+        """Calibrated P(off-topic) of comment ``i`` under ``articles[article_of[i]]``, shape ``(n,)``.
+
+        An article is ``(title, body)``; ``parents[i]`` is the text comment ``i`` replies to, or None.
+        """
+        check_is_fitted(self.head)
+        if len(comments) == 0:
+            return np.zeros(0)
+        comments = [c if isinstance(c, str) else str(c) for c in comments]
+        X = self.features(comments, article_of, articles, parents)
+        relevance, text = self.parts(comments, X)
+        return np.clip(self.head.predict_proba(head_inputs(X, relevance, text))[:, 1], EPS, 1 - EPS)
+
+    def shared_words(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
+                     top: int = 5) -> list[str]:
+        """The comment's words also found in its article, rarest first: why it looks on-topic."""
+        fz = self.featurizer
+        analyzer = fz.word_.build_analyzer()
+        idf, vocab = fz.word_.idf_, fz.word_.vocabulary_
+        cache: dict[int, set[str]] = {}
+        out = []
+        for text, j in zip(comments, article_of):
+            if j not in cache:
+                title, body = articles[j]
+                cache[j] = set(analyzer(f"{title or ''}\n{body or ''}"))
+            shared = {w for w in analyzer(str(text)) if w in cache[j]}
+            ranked = sorted(shared, key=lambda w: (-idf[vocab[w]] if w in vocab else 0.0, w))
+            out.append(" ".join(ranked[:top]))
+        return out

@@ -1,0 +1,136 @@
+"""Real (article, comment) pairs for off-topic labelling, frozen into ``data/labels/offtopic``.
+
+Run once (``python -m moderate.offtopic.pool``); the output files are committed and the human
+labels refer to their ids, so re-running must reproduce the same ids (it is deterministic).
+
+Sources (see ``data/labels/offtopic/README.md``):
+
+* **dragnet training sites** (AGPL-3.0): the article (title, byline, body) and comments of every
+  annotated page whose site is *not* held out for the splitter; up to ``PER_PAGE`` comments a
+  page, drawn with a fixed seed;
+* **trafilatura pages** (third-party web content, research use): comments the splitter finds;
+* **the seeds**: every comment with text, paired with the page's own article (the widget
+  comments too: they are shown under that article, which is the moderator's question).
+
+Every article belongs to a *group* (a dragnet site, ``trafilatura``, ``seeds``); whole groups are
+assigned to the fixed ``test`` part by hash, and the seeds always are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from moderate.pages import labels as L
+
+PER_PAGE = 5
+TEST_SHARE = 0.35
+OUT = Path("data/labels/offtopic")
+
+
+def _hash_share(key: str) -> float:
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+def split_of(group: str) -> str:
+    if group == "seeds":
+        return "test"
+    return "test" if _hash_share("offtopic:" + group) < TEST_SHARE else "train"
+
+
+def _pair_id(article_id: str, text: str) -> str:
+    return hashlib.sha1(f"{article_id}\n{text}".encode("utf-8")).hexdigest()[:12]
+
+
+def _dragnet(data_dir: Path) -> tuple[list[dict], list[dict]]:
+    from moderate.pages.data import dragnet_pages
+
+    articles, pairs = [], []
+    for page in dragnet_pages(data_dir):
+        if page.split != "train":
+            continue
+        title = next((b.text for b, lab in zip(page.blocks, page.labels) if lab == L.TITLE), None)
+        body = "\n\n".join(b.text for b, lab in zip(page.blocks, page.labels) if lab == L.BODY)
+        if not body.strip() or not page.comments:
+            continue
+        aid = f"dragnet-{page.id}"
+        articles.append({"article_id": aid, "group": page.group, "source": "dragnet", "title": title, "body": body})
+        comments = [c for c in page.comments if c["text"].strip()]
+        rng = random.Random(f"pool:{page.id}")
+        chosen = sorted(rng.sample(range(len(comments)), min(PER_PAGE, len(comments))))
+        for k in chosen:
+            c = comments[k]
+            parent = None
+            if c.get("reply_to") is not None and c["reply_to"] < len(page.comments):
+                parent = page.comments[c["reply_to"]]["text"]
+            pairs.append({"pair_id": _pair_id(aid, c["text"]), "article_id": aid, "group": page.group,
+                          "source": "dragnet", "author": c.get("author"), "text": c["text"], "parent": parent,
+                          "about": None})
+    return articles, pairs
+
+
+def _trafilatura(data_dir: Path) -> tuple[list[dict], list[dict]]:
+    from moderate.pages.data import trafilatura_pages
+    from moderate.pages.split import Splitter
+
+    splitter = Splitter.load()
+    articles, pairs = [], []
+    for page in trafilatura_pages(data_dir):
+        split = splitter.split_text(page["html"], source=page["file"], fmt="html")
+        body = split.article["body"] or ""
+        comments = [c for c in split.comments if len(c.text) >= 15 and c.about is None]
+        if not body.strip() or not comments:
+            continue
+        aid = f"trafilatura-{Path(page['file']).stem}"
+        articles.append({"article_id": aid, "group": "trafilatura", "source": "trafilatura",
+                         "title": split.article["title"] or page.get("title"), "body": body})
+        for c in comments[:6]:
+            parent = split.comments[c.reply_to].text if c.reply_to is not None else None
+            pairs.append({"pair_id": _pair_id(aid, c.text), "article_id": aid, "group": "trafilatura",
+                          "source": "trafilatura", "author": c.author, "text": c.text, "parent": parent, "about": None})
+    return articles, pairs
+
+
+def _seeds(seeds_dir: Path) -> tuple[list[dict], list[dict]]:
+    articles, pairs = [], []
+    for path in sorted(seeds_dir.glob("*.expected.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        comments = [c for c in truth.get("comments", []) if (c.get("text") or "").strip()]
+        if not comments:
+            continue
+        art = truth["article"]
+        aid = "seed-" + path.name.split(".")[0]
+        body = "\n\n".join(art.get("body_paragraphs") or [art.get("body", "")])
+        articles.append({"article_id": aid, "group": "seeds", "source": "seeds", "title": art.get("title"), "body": body})
+        for c in comments:
+            pairs.append({"pair_id": _pair_id(aid, c["text"]), "article_id": aid, "group": "seeds", "source": "seeds",
+                          "author": c.get("author"), "text": c["text"], "parent": None, "about": c.get("about")})
+    return articles, pairs
+
+
+def build(data_dir: Path = Path("data"), seeds_dir: Path = Path("tests/data/seeds")) -> tuple[list[dict], list[dict]]:
+    articles, pairs = [], []
+    for a, p in (_dragnet(data_dir), _trafilatura(data_dir), _seeds(seeds_dir)):
+        articles += a
+        pairs += p
+    for row in articles + pairs:
+        row["split"] = split_of(row["group"])
+    return articles, pairs
+
+
+def main() -> None:
+    articles, pairs = build()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("articles.jsonl", articles), ("pairs.jsonl", pairs)):
+        with open(OUT / name, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    n_test = sum(p["split"] == "test" for p in pairs)
+    print(f"{len(articles)} articles, {len(pairs)} pairs ({n_test} test)")
+
+
+if __name__ == "__main__":
+    main()

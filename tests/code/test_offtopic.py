@@ -1,0 +1,162 @@
+"""Off-topic features, scoring options and statuses (code behaviour, tiny fitted parts)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from moderate.decision import decide
+from moderate.errors import InputError
+from moderate.offtopic.features import FEATURES, RelevanceFeaturizer, passages
+from moderate.schema import LABELS, OFF_TOPIC
+
+ARTICLES = [
+    ("Council approves new tram line", "The city council voted on Tuesday to build a tram line from the station "
+     "to the university. The line will cost 120 million euros and open in 2027.\n\nResidents of the old town "
+     "objected to the noise of construction."),
+    ("Chocolate cake recipe", "Melt the butter and the chocolate, whisk in eggs and sugar, fold in flour and bake "
+     "for forty minutes.\n\nServe the cake with cream."),
+    ("Local team wins the cup", "The football club won the regional cup final after a penalty shoot-out in front "
+     "of eight thousand supporters."),
+]
+COMMENTS = ["The tram line will cost 120 million euros? The council should ask residents first.",
+            "I baked this chocolate cake with less sugar and it was great.",
+            "What a penalty shoot-out, the supporters were amazing."]
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> RelevanceFeaturizer:
+    return RelevanceFeaturizer(n_components=3, min_df=1, n_reference=3).fit(ARTICLES, COMMENTS)
+
+
+@pytest.fixture(scope="module")
+def offtopic():
+    from moderate.offtopic.load import load_offtopic
+
+    return load_offtopic()
+
+
+def column(X: np.ndarray, name: str) -> np.ndarray:
+    return X[:, FEATURES.index(name)]
+
+
+def test_own_article_is_more_similar_than_another(featurizer):
+    own = featurizer.transform(COMMENTS, [0, 1, 2], ARTICLES)
+    swapped = featurizer.transform(COMMENTS, [1, 2, 0], ARTICLES)
+    assert own.shape == (3, len(FEATURES))
+    for name in ("cos_word", "cos_char", "cos_passage", "shared_words"):
+        assert (column(own, name) > column(swapped, name)).all(), name
+    assert column(own, "shared_numbers")[0] == 1  # "120"
+    assert column(swapped, "shared_numbers")[0] == 0
+
+
+def test_parent_features_are_missing_without_a_parent(featurizer):
+    X = featurizer.transform(COMMENTS[:2], [0, 1], ARTICLES, parents=[None, "the cake recipe"])
+    assert np.isnan(column(X, "cos_parent")[0]) and not np.isnan(column(X, "cos_parent")[1])
+
+
+def test_a_long_article_is_read_to_the_end(offtopic):
+    featurizer = offtopic.estimator.featurizer
+    filler = "\n\n".join(f"Paragraph {k} talks about the weather and nothing else at all today." for k in range(800))
+    long_article = ("A long report", filler + "\n\nFinally the council approved the tram line to the university.")
+    assert len(long_article[1]) > 50_000
+    X = featurizer.transform([COMMENTS[0]], [0], [long_article])
+    # the matching passage is the last one; a truncating reader would see nothing of it
+    assert column(X, "cos_passage")[0] > 0.1
+    assert column(X, "cos_passage")[0] > 2 * column(X, "cos_word")[0]
+
+
+def test_title_only_article(featurizer):
+    X = featurizer.transform(["The tram line is noisy"], [0], [("Council approves new tram line", "")])
+    assert column(X, "article_has_body")[0] == 0 and column(X, "cos_title")[0] > 0
+
+
+def test_passages_keep_every_paragraph():
+    body = "\n\n".join(f"word{k} " * 30 for k in range(7))
+    parts = passages(body, min_words=60)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == body.replace("\n", "").replace(" ", "")
+    assert all(len(p.split()) >= 30 for p in parts)
+
+
+def test_decision_ignores_a_missing_off_topic_score():
+    thresholds = {label: {"review": 0.5, "reject": 0.9} for label in (*LABELS, OFF_TOPIC)}
+    probs = np.array([[0.1] * 5 + [np.nan], [0.1] * 5 + [0.6], [np.nan] * 6, [0.95] + [0.1] * 4 + [np.nan]])
+    assert decide(probs, (*LABELS, OFF_TOPIC), thresholds).tolist() == ["approve", "review", None, "reject"]
+
+
+# ----------------------------------------------------------------------- scoring options
+
+
+def test_score_frame_with_an_article_column(fake_model, offtopic):
+    from moderate.score import score_frame
+
+    df = pd.DataFrame({"text": [COMMENTS[0], COMMENTS[0], "", COMMENTS[1]],
+                       "article": [ARTICLES[0][1], ARTICLES[1][1], ARTICLES[0][1], None]})
+    out = score_frame(df, model=fake_model, article_col="article", offtopic_model=offtopic)
+    assert out["status"].tolist() == ["ok", "ok", "empty_text", "no_article"]
+    assert out[OFF_TOPIC].iloc[0] < out[OFF_TOPIC].iloc[1]  # the same comment under the wrong story
+    assert np.isnan(out[OFF_TOPIC].iloc[2]) and np.isnan(out[OFF_TOPIC].iloc[3])
+    assert out["offtopic_model_id"].iloc[0] == offtopic.model_id
+
+
+def test_score_frame_with_an_articles_table(fake_model, offtopic):
+    from moderate.score import score_frame
+
+    articles = pd.DataFrame({"article_id": [1, 2], "title": [ARTICLES[0][0], ARTICLES[1][0]],
+                             "body": [ARTICLES[0][1], ARTICLES[1][1]]})
+    df = pd.DataFrame({"text": COMMENTS, "article_id": [1, "2", 9]})
+    out = score_frame(df, model=fake_model, articles=articles, offtopic_model=offtopic)
+    assert out["status"].tolist() == ["ok", "ok", "article_not_found"]
+    assert out[OFF_TOPIC].notna().tolist() == [True, True, False]
+
+
+def test_without_articles_off_topic_is_empty_and_the_model_is_not_needed(fake_model):
+    from moderate.score import score_frame
+
+    out = score_frame(pd.DataFrame({"text": COMMENTS}), model=fake_model, offtopic_model="/no/such/folder")
+    assert out[OFF_TOPIC].isna().all() and set(out["status"]) == {"no_article"}
+
+
+def test_article_options_are_checked(fake_model):
+    from moderate.score import score_frame
+
+    df = pd.DataFrame({"text": COMMENTS})
+    with pytest.raises(InputError, match="not both"):
+        score_frame(df, model=fake_model, article_col="a", articles={"1": (None, "x")})
+    with pytest.raises(InputError, match="no column"):
+        score_frame(df, model=fake_model, article_col="article")
+    with pytest.raises(InputError, match="needs --article-col"):
+        score_frame(df, model=fake_model, title_col="title")
+
+
+def test_off_topic_threshold_override(fake_model, offtopic):
+    from moderate.score import score_frame
+
+    df = pd.DataFrame({"text": [COMMENTS[0]], "article": [ARTICLES[1][1]]})
+    out = score_frame(df, model=fake_model, article_col="article", offtopic_model=offtopic,
+                      thresholds={"off_topic": {"review": 0.0, "reject": 0.0}})
+    assert out["decision"].tolist() == ["reject"]
+
+
+def test_cli_articles_table(tmp_path, tiny_model_dir, capsys):
+    from moderate.cli import main
+
+    pd.DataFrame({"article_id": ["a", "b"], "article": [ARTICLES[0][1], ARTICLES[2][1]]}).to_csv(tmp_path / "arts.csv", index=False)
+    pd.DataFrame({"text": COMMENTS, "article_id": ["a", "b", "zzz"]}).to_csv(tmp_path / "c.csv", index=False)
+    out = tmp_path / "out.csv"
+    assert main(["score", str(tmp_path / "c.csv"), "--articles", str(tmp_path / "arts.csv"), "-o", str(out),
+                 "--model", str(tiny_model_dir), "--no-progress"]) == 0
+    frame = pd.read_csv(out)
+    assert frame["status"].tolist() == ["ok", "ok", "article_not_found"]
+    assert "1 with an article_id not in --articles" in capsys.readouterr().err
+
+
+def test_cli_duplicate_article_ids_are_refused(tmp_path, tiny_model_dir, capsys):
+    from moderate.cli import main
+
+    pd.DataFrame({"article_id": ["a", "a"], "article": ["x", "y"]}).to_csv(tmp_path / "arts.csv", index=False)
+    pd.DataFrame({"text": ["hi"], "article_id": ["a"]}).to_csv(tmp_path / "c.csv", index=False)
+    assert main(["score", str(tmp_path / "c.csv"), "--articles", str(tmp_path / "arts.csv"), "-o",
+                 str(tmp_path / "o.csv"), "--model", str(tiny_model_dir)]) == 2
+    assert "appears more than once" in capsys.readouterr().err

@@ -1,0 +1,57 @@
+"""The off-topic labels: complete, consistent, and with a fixed held-out part."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderate.offtopic import data as D
+from moderate.offtopic.pool import split_of
+
+ROOT = Path(__file__).resolve().parents[2] / "data"
+OFFTOPIC = ROOT / "labels" / "offtopic"
+
+
+@pytest.fixture(scope="module")
+def data() -> D.OffTopicData:
+    return D.load(ROOT)
+
+
+def test_documents_exist():
+    for name in ("GUIDELINES.md", "README.md", "labels.tsv", "pairs.jsonl", "articles.jsonl"):
+        assert (OFFTOPIC / name).is_file(), name
+
+
+def test_at_least_600_human_labels_every_pair_labelled(data):
+    labels = D.read_labels(OFFTOPIC / "labels.tsv")
+    assert len(labels) >= 600
+    pairs = D._read_jsonl(OFFTOPIC / "pairs.jsonl")
+    assert set(labels["pair_id"]) == set(pairs["pair_id"])
+    assert set(labels["label"]) == set(D.LABEL_VALUES)
+    assert labels["labeller"].str.len().gt(0).all()
+
+
+def test_the_held_out_part_is_fixed_by_group(data):
+    pairs = data.pairs
+    assert (pairs["split"] == pairs["group"].map(split_of)).all()
+    assert pairs.groupby("group")["split"].nunique().eq(1).all()  # no site on both sides
+    test = pairs[pairs["split"] == "test"]
+    assert len(test) >= 200 and test["target"].sum() >= 40
+    assert set(pairs.loc[pairs["source"] == "seeds", "split"]) == {"test"}
+
+
+def test_every_pair_has_its_article(data):
+    assert set(data.pairs["article_id"]) <= set(data.articles.index)
+    assert (data.articles["body"].str.len() > 0).all()
+
+
+def test_weak_pairs_swap_within_the_given_articles(data):
+    comments = D.page_comments(ROOT, split="train").head(200)
+    articles = data.articles[data.articles["split"] == "train"]
+    weak = D.weak_pairs(comments, articles, seed=3)
+    assert len(weak) == 2 * len(comments)
+    own, swapped = weak.iloc[::2], weak.iloc[1::2]
+    assert (own["target"] == 0).all() and (swapped["target"] == 1).all()
+    assert (own["article_id"].to_numpy() != swapped["article_id"].to_numpy()).all()
+    assert set(swapped["article_id"]) <= set(articles.index)
