@@ -273,33 +273,41 @@ def _article_key(value: Any) -> str:
     return str(value).strip()
 
 
+ARTICLE_TEXT_COLUMNS: tuple[str, ...] = ("article", "body", "text", "article_text", "content")
+
+
+def articles_from_frame(frame: pd.DataFrame, id_col: str = "article_id", text_col: str | None = None,
+                        title_col: str | None = "title", where: str = "articles") -> dict[str, tuple[str | None, str]]:
+    """An articles frame as ``{article_id: (title, body)}``.
+
+    The body is ``text_col``, else the first of :data:`ARTICLE_TEXT_COLUMNS`; the title is
+    ``title_col`` when present. Duplicate ids are an error.
+    """
+    columns = ", ".join(map(str, frame.columns))
+    if id_col not in frame.columns:
+        raise InputError(f"{where}: no column {id_col!r} (the article id); columns: {columns}")
+    candidates = [text_col] if text_col else list(ARTICLE_TEXT_COLUMNS)
+    body_col = next((c for c in candidates if c in frame.columns), None)
+    if body_col is None:
+        raise InputError(f"{where}: no article text column (looked for {', '.join(candidates)}); columns: {columns}")
+    keys = [_article_key(k) for k in frame[id_col].tolist()]
+    duplicated = pd.Series(keys).duplicated().to_numpy()
+    if duplicated.any():
+        raise InputError(f"{where}: article_id {keys[int(np.argmax(duplicated))]!r} appears more than once")
+    titles = frame[title_col].tolist() if title_col and title_col in frame.columns else [None] * len(frame)
+    return {
+        key: (title if isinstance(title, str) and title.strip() else None, body if isinstance(body, str) else "")
+        for key, title, body in zip(keys, titles, frame[body_col].tolist())
+    }
+
+
 def read_articles(path: str | os.PathLike[str], id_col: str = "article_id", text_col: str | None = None,
                   title_col: str | None = "title") -> dict[str, tuple[str | None, str]]:
-    """An articles table (any format :mod:`moderate.io` reads) as ``{article_id: (title, body)}``.
-
-    The body is ``text_col``, else the first of ``article``, ``body``, ``text``, ``article_text``,
-    ``content``; the title is ``title_col`` when present. Duplicate ids are an error.
-    """
+    """An articles table (any format :mod:`moderate.io` reads): see :func:`articles_from_frame`."""
     table_io.check_readable(path)
     chunks = list(table_io.iter_table_chunks(path, 100_000))
     frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
-    if id_col not in frame.columns:
-        raise InputError(f"{path}: no column {id_col!r} (the article id); columns: {', '.join(map(str, frame.columns))}")
-    candidates = [text_col] if text_col else ["article", "body", "text", "article_text", "content"]
-    body_col = next((c for c in candidates if c in frame.columns), None)
-    if body_col is None:
-        raise InputError(f"{path}: no article text column (looked for {', '.join(candidates)}); columns: "
-                         f"{', '.join(map(str, frame.columns))}")
-    keys = [_article_key(k) for k in frame[id_col].tolist()]
-    duplicated = pd.Series(keys).duplicated()
-    if duplicated.any():
-        raise InputError(f"{path}: article_id {keys[int(np.argmax(duplicated.to_numpy()))]!r} appears more than once")
-    titles = frame[title_col].tolist() if title_col and title_col in frame.columns else [None] * len(frame)
-    out = {}
-    for key, title, body in zip(keys, titles, frame[body_col].tolist()):
-        out[key] = (title if isinstance(title, str) and title.strip() else None,
-                    body if isinstance(body, str) else "")
-    return out
+    return articles_from_frame(frame, id_col, text_col, title_col, where=os.fspath(path))
 
 
 def _offtopic_scores(
@@ -473,15 +481,7 @@ def article_spec(article_col: Any = None, title_col: Any = None, articles: Any =
     table = None
     if articles is not None:
         if isinstance(articles, pd.DataFrame):
-            with_ids = articles
-            if article_id_col not in with_ids.columns:
-                raise InputError(f"articles: no column {article_id_col!r}")
-            body_col = next((c for c in ("article", "body", "text", "article_text", "content") if c in with_ids.columns), None)
-            if body_col is None:
-                raise InputError("articles: no article text column (article, body, text, article_text or content)")
-            titles = with_ids["title"] if "title" in with_ids.columns else pd.Series([None] * len(with_ids))
-            table = {_article_key(k): (t if isinstance(t, str) and t.strip() else None, b if isinstance(b, str) else "")
-                     for k, t, b in zip(with_ids[article_id_col], titles, with_ids[body_col])}
+            table = articles_from_frame(articles, id_col=article_id_col)
         elif isinstance(articles, Mapping):
             table = {_article_key(k): tuple(v) for k, v in articles.items()}
         else:

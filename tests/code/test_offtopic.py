@@ -160,3 +160,11 @@ def test_cli_duplicate_article_ids_are_refused(tmp_path, tiny_model_dir, capsys)
     assert main(["score", str(tmp_path / "c.csv"), "--articles", str(tmp_path / "arts.csv"), "-o",
                  str(tmp_path / "o.csv"), "--model", str(tiny_model_dir)]) == 2
     assert "appears more than once" in capsys.readouterr().err
+
+
+def test_duplicate_article_ids_are_refused_in_a_frame_too(fake_model):
+    from moderate.score import score_frame
+
+    articles = pd.DataFrame({"article_id": [1, "1"], "body": ["x", "y"]})
+    with pytest.raises(InputError, match="appears more than once"):
+        score_frame(pd.DataFrame({"text": ["hi"], "article_id": [1]}), model=fake_model, articles=articles)

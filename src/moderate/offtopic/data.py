@@ -105,7 +105,8 @@ def weak_pairs(comments: pd.DataFrame, articles: pd.DataFrame, seed: int = 0,
     only, as widget comments do. Comments whose text is in ``exclude`` are skipped.
     """
     rng = random.Random(seed)
-    ids = [a for a in articles.index if a in set(comments["article_id"])]
+    commented = set(comments["article_id"])
+    ids = [a for a in articles.index if a in commented]
     by_group: dict[str, list[str]] = defaultdict(list)
     for a in ids:
         by_group[articles.at[a, "group"]].append(a)

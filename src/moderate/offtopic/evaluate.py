@@ -41,11 +41,7 @@ def _score(model: OffTopicModel, data: D.OffTopicData, frame: pd.DataFrame) -> t
     from moderate.offtopic.train import pair_features
 
     X = pair_features(model.featurizer, data, frame)
-    relevance, text = model.parts(frame["text"].tolist(), X)
-    from moderate.offtopic.model import head_inputs
-
-    prob = model.head.predict_proba(head_inputs(X, relevance, text))[:, 1]
-    return prob, X[:, FEATURES.index("cos_word")]
+    return model.predict_from_features(frame["text"].tolist(), X), X[:, FEATURES.index("cos_word")]
 
 
 def _metrics(y: np.ndarray, scores: dict[str, np.ndarray]) -> dict[str, Any]:

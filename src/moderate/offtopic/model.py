@@ -112,7 +112,10 @@ class OffTopicModel(BaseEstimator):
         if len(comments) == 0:
             return np.zeros(0)
         comments = [c if isinstance(c, str) else str(c) for c in comments]
-        X = self.features(comments, article_of, articles, parents)
+        return self.predict_from_features(comments, self.features(comments, article_of, articles, parents))
+
+    def predict_from_features(self, comments: Sequence[str], X: np.ndarray) -> np.ndarray:
+        """:meth:`predict_proba` for features already computed by :meth:`features`."""
         relevance, text = self.parts(comments, X)
         return np.clip(self.head.predict_proba(head_inputs(X, relevance, text))[:, 1], EPS, 1 - EPS)
 
