@@ -326,12 +326,14 @@ def _offtopic_scores(
         from joblib import Parallel, delayed
 
         bounds = np.linspace(0, len(rows), jobs + 1).astype(int)
-        parts = Parallel(n_jobs=jobs)(
-            delayed(offtopic.predict_proba)(
-                sub_texts[lo:hi], article_of[rows[lo:hi]], articles,
-                sub_parents[lo:hi] if sub_parents is not None else None)
-            for lo, hi in zip(bounds[:-1], bounds[1:])
-        )
+        tasks = []
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            # each worker gets only the articles its comments need
+            used, local = np.unique(article_of[rows[lo:hi]], return_inverse=True)
+            tasks.append(delayed(offtopic.predict_proba)(
+                sub_texts[lo:hi], local, [articles[k] for k in used],
+                sub_parents[lo:hi] if sub_parents is not None else None))
+        parts = Parallel(n_jobs=jobs)(tasks)
         out[rows] = np.concatenate(parts)
     else:
         out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents)

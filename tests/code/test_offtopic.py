@@ -45,10 +45,44 @@ def test_own_article_is_more_similar_than_another(featurizer):
     own = featurizer.transform(COMMENTS, [0, 1, 2], ARTICLES)
     swapped = featurizer.transform(COMMENTS, [1, 2, 0], ARTICLES)
     assert own.shape == (3, len(FEATURES))
-    for name in ("cos_word", "cos_char", "cos_passage", "shared_words"):
+    for name in ("cos_word", "cos_char", "cos_lsa", "cos_passage", "shared_words"):
         assert (column(own, name) > column(swapped, name)).all(), name
     assert column(own, "shared_numbers")[0] == 1  # "120"
     assert column(swapped, "shared_numbers")[0] == 0
+
+
+def test_word_rows_equal_the_vectorizer(featurizer):
+    texts = COMMENTS + ["", "tram tram tram line", "unknownword only"]
+    expected = featurizer.word_.transform(texts).toarray()
+    got = featurizer._word_rows([featurizer._analyzer(t) for t in texts]).toarray()
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_prepared_articles_are_cached_and_give_the_same_features(featurizer):
+    from moderate.offtopic import features as F
+
+    F._VIEWS.clear()
+    first = featurizer.transform(COMMENTS, [0, 1, 2], ARTICLES)
+    assert len(F._VIEWS) == 3
+    again = featurizer.transform(COMMENTS, [2, 1, 0], ARTICLES[::-1])  # same pairs, articles in another order
+    np.testing.assert_array_equal(np.nan_to_num(first, nan=-9), np.nan_to_num(again, nan=-9))
+    assert len(F._VIEWS) == 3
+    other = RelevanceFeaturizer(n_components=2, min_df=1, n_reference=3).fit(ARTICLES, COMMENTS)
+    other.transform(COMMENTS[:1], [0], ARTICLES[:1])
+    assert len(F._VIEWS) == 4  # another fitted featurizer never reuses these views
+
+
+def test_phrases_are_counted_on_tokens():
+    from moderate.offtopic.features import _RAW_TOKEN, _Phrases
+
+    phrases = _Phrases(["nice post", "thanks for sharing", "thanks", "+1"])
+
+    def count(text):
+        return phrases.count(_RAW_TOKEN.findall(text.lower()), text)
+
+    assert count("Nice post! Thanks for sharing.") == (2, len("nice post") + len("thanks for sharing"))
+    assert count("+1, thanks") == (2, 8)
+    assert count("a nice poster") == (0, 0)
 
 
 def test_parent_features_are_missing_without_a_parent(featurizer):
@@ -168,3 +202,16 @@ def test_duplicate_article_ids_are_refused_in_a_frame_too(fake_model):
     articles = pd.DataFrame({"article_id": [1, "1"], "body": ["x", "y"]})
     with pytest.raises(InputError, match="appears more than once"):
         score_frame(pd.DataFrame({"text": ["hi"], "article_id": [1]}), model=fake_model, articles=articles)
+
+
+def test_parallel_off_topic_scores_equal_serial_ones(offtopic, monkeypatch):
+    """Workers get only the articles their comments need; the scores do not change."""
+    from moderate import score
+
+    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 10)
+    texts = [COMMENTS[k % 3] + f" ({k})" for k in range(40)]
+    article_of = np.array([(k * 7) % 3 if k % 5 else -1 for k in range(40)])  # some rows without an article
+    serial = score._offtopic_scores(offtopic, texts, article_of, ARTICLES, None, n_jobs=1)
+    parallel = score._offtopic_scores(offtopic, texts, article_of, ARTICLES, None, n_jobs=2)
+    np.testing.assert_allclose(parallel, serial)
+    assert np.isnan(serial[article_of < 0]).all() and not np.isnan(serial[article_of >= 0]).any()

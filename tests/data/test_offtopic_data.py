@@ -55,3 +55,17 @@ def test_weak_pairs_swap_within_the_given_articles(data):
     assert (own["target"] == 0).all() and (swapped["target"] == 1).all()
     assert (own["article_id"].to_numpy() != swapped["article_id"].to_numpy()).all()
     assert set(swapped["article_id"]) <= set(articles.index)
+
+
+def test_the_pool_is_reproducible():
+    """``python -m moderate.offtopic.pool`` drew the dragnet pairs deterministically: drawing again
+    gives exactly the committed batch-1 and batch-2 ids (the labels refer to them)."""
+    from moderate.offtopic.pool import _dragnet
+
+    committed = D._read_jsonl(OFFTOPIC / "pairs.jsonl")
+    committed = committed[committed["source"] == "dragnet"]
+    _, drawn = _dragnet(ROOT)
+    first = {p["pair_id"] for p in drawn if p["batch"] == 1}
+    second = {p["pair_id"] for p in drawn if p["batch"] == 2} - first  # a text posted twice is one pair
+    assert first == set(committed.loc[committed["batch"] == 1, "pair_id"])
+    assert second == set(committed.loc[committed["batch"] == 2, "pair_id"])

@@ -21,7 +21,7 @@ def offtopic_card(meta: dict[str, Any]) -> str:
         "best-matching passage, in an LSA topic space; rank of the own article among reference articles;",
         "shared rare words, names, numbers, quoted 5-grams; the parent comment's relevance) and comment-only",
         "cues (links, promotional and generic phrasing, length). A gradient-boosted relevance model fitted on",
-        "weak swapped-article pairs and a comment-only character n-gram model feed a logistic regression fitted",
+        "weak swapped-article pairs and a comment-only word n-gram model feed a logistic regression fitted",
         "on the human training labels (see `moderate.offtopic.model`).",
         "",
         "**Data.** Human labels: "

@@ -5,7 +5,7 @@ Three parts, stacked (see ``train.py`` for how each is fitted):
 * ``relevance`` - gradient boosting over the *relevance* features only (similarities, shared
   words, ranks, thread), fitted on weak swapped-article pairs: how likely is it that this
   article is not the comment's own?
-* ``text`` - a comment-only classifier (character n-gram TF-IDF, logistic regression) fitted on
+* ``text`` - a comment-only classifier (word 1-2 gram TF-IDF, logistic regression) fitted on
   the human training labels: praise, spam and filler phrasing, whatever the article;
 * ``head`` - a logistic regression over every feature of
   :class:`~moderate.offtopic.features.RelevanceFeaturizer` plus the logits of the two above,
@@ -63,9 +63,14 @@ class _CompactTfidf(TfidfVectorizer):
         return out
 
 
+#: Words, ``!`` and ``?`` as tokens of the comment-only part (word 1-2 grams: as good as
+#: character 2-4 grams on grouped cross-validation, 0.804 vs 0.798 ROC AUC, at a fraction of the cost).
+TEXT_TOKENS = r"(?u)\b\w+\b|[!?]"
+
+
 def make_text(C: float = 1.0) -> Pipeline:
     return Pipeline([
-        ("tfidf", _CompactTfidf(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2,
+        ("tfidf", _CompactTfidf(ngram_range=(1, 2), token_pattern=TEXT_TOKENS, sublinear_tf=True, min_df=2,
                                 dtype=np.float32)),
         ("lr", LogisticRegression(C=C, max_iter=2000, class_weight="balanced")),
     ])

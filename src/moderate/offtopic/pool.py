@@ -2,12 +2,14 @@
 
 Run once (``python -m moderate.offtopic.pool``); the output files are committed and the human
 labels refer to their ids, so re-running must reproduce the same ids (it is deterministic).
+``python -m moderate.offtopic.pool --extend`` adds the second dragnet batch to the frozen files.
 
 Sources (see ``data/labels/offtopic/README.md``):
 
 * **dragnet training sites** (AGPL-3.0): the article (title, byline, body) and comments of every
   annotated page whose site is *not* held out for the splitter; up to ``PER_PAGE`` comments a
-  page, drawn with a fixed seed;
+  page, drawn with a fixed seed (batch 1), then up to ``PER_PAGE_2`` more of the page's other
+  comments, drawn with another fixed seed (batch 2, labelled later);
 * **trafilatura pages** (third-party web content, research use): comments the splitter finds;
 * **the seeds**: every comment with text, paired with the page's own article (the widget
   comments too: they are shown under that article, which is the moderator's question).
@@ -27,6 +29,7 @@ from typing import Any
 from moderate.pages import labels as L
 
 PER_PAGE = 5
+PER_PAGE_2 = 8
 TEST_SHARE = 0.35
 OUT = Path("data/labels/offtopic")
 
@@ -61,14 +64,16 @@ def _dragnet(data_dir: Path) -> tuple[list[dict], list[dict]]:
         comments = [c for c in page.comments if c["text"].strip()]
         rng = random.Random(f"pool:{page.id}")
         chosen = sorted(rng.sample(range(len(comments)), min(PER_PAGE, len(comments))))
-        for k in chosen:
+        rest = [k for k in range(len(comments)) if k not in set(chosen)]
+        second = sorted(random.Random(f"pool2:{page.id}").sample(rest, min(PER_PAGE_2, len(rest))))
+        for k in chosen + second:
             c = comments[k]
             parent = None
             if c.get("reply_to") is not None and c["reply_to"] < len(page.comments):
                 parent = page.comments[c["reply_to"]]["text"]
             pairs.append({"pair_id": _pair_id(aid, c["text"]), "article_id": aid, "group": page.group,
                           "source": "dragnet", "author": c.get("author"), "text": c["text"], "parent": parent,
-                          "about": None})
+                          "about": None, "batch": 1 if k in chosen else 2})
     return articles, pairs
 
 
@@ -90,7 +95,8 @@ def _trafilatura(data_dir: Path) -> tuple[list[dict], list[dict]]:
         for c in comments[:6]:
             parent = split.comments[c.reply_to].text if c.reply_to is not None else None
             pairs.append({"pair_id": _pair_id(aid, c.text), "article_id": aid, "group": "trafilatura",
-                          "source": "trafilatura", "author": c.author, "text": c.text, "parent": parent, "about": None})
+                          "source": "trafilatura", "author": c.author, "text": c.text, "parent": parent, "about": None,
+                          "batch": 1})
     return articles, pairs
 
 
@@ -107,7 +113,8 @@ def _seeds(seeds_dir: Path) -> tuple[list[dict], list[dict]]:
         articles.append({"article_id": aid, "group": "seeds", "source": "seeds", "title": art.get("title"), "body": body})
         for c in comments:
             pairs.append({"pair_id": _pair_id(aid, c["text"]), "article_id": aid, "group": "seeds", "source": "seeds",
-                          "author": c.get("author"), "text": c["text"], "parent": None, "about": c.get("about")})
+                          "author": c.get("author"), "text": c["text"], "parent": None, "about": c.get("about"),
+                          "batch": 1})
     return articles, pairs
 
 
@@ -121,15 +128,43 @@ def build(data_dir: Path = Path("data"), seeds_dir: Path = Path("tests/data/seed
     return articles, pairs
 
 
-def main() -> None:
-    articles, pairs = build()
+def extend(out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]:
+    """Add the dragnet batch-2 pairs to the frozen ``pairs.jsonl`` (batch-1 rows are kept byte for
+    byte in meaning: the trafilatura rows depend on the splitter of the day and must not move)."""
+    existing = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    known = {p["pair_id"] for p in existing}
+    _, dragnet = _dragnet(data_dir)
+    added = []
+    for p in dragnet:
+        if p["batch"] == 2 and p["pair_id"] not in known:  # a text posted twice under one article is one pair
+            known.add(p["pair_id"])
+            added.append(p)
+    for row in added:
+        row["split"] = split_of(row["group"])
+    for row in existing:
+        row.setdefault("batch", 1)
+    return existing + added
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("articles.jsonl", articles), ("pairs.jsonl", pairs)):
-        with open(OUT / name, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if "--extend" in argv:
+        pairs = extend()
+    else:
+        articles, pairs = build()
+        _write(OUT / "articles.jsonl", articles)
+    _write(OUT / "pairs.jsonl", pairs)
     n_test = sum(p["split"] == "test" for p in pairs)
-    print(f"{len(articles)} articles, {len(pairs)} pairs ({n_test} test)")
+    print(f"{len(pairs)} pairs ({n_test} test; {sum(p.get('batch') == 2 for p in pairs)} in batch 2)")
 
 
 if __name__ == "__main__":

@@ -152,6 +152,11 @@ def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int) -> str:
         h.update((Path(data_dir) / D.OFFTOPIC_DIR / name).read_bytes())
     h.update(repr(sorted(params.items())).encode())
     h.update(str(seed).encode())
+    # the method too: the code of the featurizer and the model (a changed method is a new model id)
+    from moderate.offtopic import features, model
+
+    for module in (features, model):
+        h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 
 
