@@ -2350,8 +2350,8 @@ def _fam_phpbb(ctx: _Ctx, pl: list) -> _Box | None:
         if table:
             subj_line = ctx.L(FURN, f"Post subject: {subject}", tag="span", cls="postdetails")
             posted = ctx.L(HEAD, *_hdr(ctx, ctx.sy("forum", "posted"), cm, when=when), tag="span", cls="postdetails", cm=cm)
-            left = ctx.X("td", "row1", prof if r.p(0.5) else [prof[0]])
-            right = ctx.X("td", "row1", [subj_line, posted] + body + [foot] if r.p(0.5) else [posted, subj_line] + body + [foot])
+            left = ctx.X("td", "row1", prof if ctx.chance("bb_full_profile", 0.5) else [prof[0]])
+            right = ctx.X("td", "row1", [subj_line, posted] + body + [foot] if ctx.chance("bb_subject_first", 0.5) else [posted, subj_line] + body + [foot])
             posts.append(ctx.X("tr", None, [left, right]))
         else:
             head = [ctx.L(FURN, ctx.a(subject), tag="h3")]
@@ -2359,7 +2359,7 @@ def _fam_phpbb(ctx: _Ctx, pl: list) -> _Box | None:
                                           name=ctx.a(cm.author, "#", cls="username"), when=when), tag="p", cls="author", cm=cm))
             postbody = ctx.X("div", "postbody", head + body)
             profile = ctx.X("dl", "postprofile", prof)
-            posts.append(ctx.X("div", "post bg2", ([postbody, profile] if r.p(0.6) else [profile, postbody]) + [foot], id=f"p{r.i(10**5, 10**6)}"))
+            posts.append(ctx.X("div", "post bg2", ([postbody, profile] if ctx.chance("bb_profile_after", 0.6) else [profile, postbody]) + [foot], id=f"p{r.i(10**5, 10**6)}"))
     if table:
         kids.append(ctx.X("table", "forumline", [ctx.X("tbody", None, posts)]))
     else:

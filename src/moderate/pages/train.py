@@ -24,6 +24,7 @@ from moderate.pages.data import (
 from moderate.pages.features import feature_names, page_features
 from moderate.pages.labels import LINE_LABELS
 from moderate.pages.model import LineLabeller
+from moderate.pages.segment import N_FEATURES as SEGMENT_FEATURES
 
 DEFAULT_RENDERED_TEXT = 1200
 DEFAULT_RENDERED_HTML = 600
@@ -69,8 +70,10 @@ def fingerprint(pages: list[LabelledPage], params: dict[str, Any], seed: int) ->
         h.update(p.id.encode())
         h.update("\x1f".join(p.labels).encode())
         h.update(p.text[:2000].encode("utf-8", "replace"))
-    h.update(repr(sorted(params.items())).encode())
+    # every parameter of the labeller (defaults too), so a change of method is a new id
+    h.update(repr(sorted(LineLabeller(**params).get_params().items())).encode())
     h.update(",".join(feature_names()).encode())
+    h.update(f"segmenter:{SEGMENT_FEATURES}".encode())
     h.update(str(seed).encode())
     return h.hexdigest()[:8]
 
