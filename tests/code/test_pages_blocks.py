@@ -39,3 +39,14 @@ def test_html_blocks_carry_dom_hints_nesting_and_gold():
 def test_html_junk_does_not_crash():
     assert html_blocks("") == []
     assert [b.text for b in html_blocks("<p>unclosed <b>tags<div>more")] == ["unclosed tags", "more"]
+
+
+def test_every_comment_container_gets_its_own_number_every_time():
+    """Comment containers are numbered in page order, never by id() of a (reused) lxml proxy."""
+    html = "<html><body>" + "".join(
+        f'<div class="comment"><span class="author">user{k}</span><p>comment text number {k}</p></div>'
+        for k in range(60)) + "</body></html>"
+    first = [b.container for b in html_blocks(html)]
+    assert first == [b.container for b in html_blocks(html)]
+    assert sorted(set(first)) == list(range(60))
+    assert first == sorted(first)

@@ -33,6 +33,21 @@ def test_train_split_then_evaluate_split(tmp_path, capsys):
     assert result["sections"]["dragnet_heldout"]["comment_f1"] > 0.5
     assert set(result["seeds"]) == {"000_4aaaeb5d82a7d66c.txt", "004_dc72d3cab54b6f82.txt"}
 
+    # refit only the segmenter: a new folder whose line classifier is the parent's, made current
+    assert main(["train-split", "--segmenter-only", "--data-dir", str(DATA), "--models-dir", str(models)]) == 0
+    refit = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert refit != folder and (models / "CURRENT").read_text().strip() == refit.name
+    meta = json.loads((refit / "metadata.json").read_text())
+    assert meta["segmenter"]["refitted_from"] == folder.name and meta["training"]["pages"]["rendered"] == 60
+    parent, child = Splitter.load(folder).labeller, Splitter.load(models).labeller
+    assert child.first_.n_iter_ == parent.first_.n_iter_ and child.segmenter_ is not None
+    assert "Refitted on" in (refit / "MODEL_CARD.md").read_text()
+
+
+def test_segmenter_only_refuses_classifier_options(tmp_path):
+    assert main(["train-split", "--segmenter-only", "--data-dir", str(DATA), "--models-dir", str(tmp_path),
+                 "--param", "max_iter=5"]) == 2
+
 
 def test_train_split_rejects_unknown_parameters(tmp_path):
     assert main(["train-split", "--data-dir", str(DATA), "--models-dir", str(tmp_path), "--param", "C=2"]) == 2

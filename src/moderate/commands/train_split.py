@@ -29,6 +29,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="override a LineLabeller parameter, e.g. --param max_iter=300; repeatable")
     parser.add_argument("--no-promote", action="store_true", help="write the folder but keep models/splitter/CURRENT")
+    parser.add_argument("--segmenter-only", action="store_true",
+                        help="keep the current splitter's line classifier (or --splitter's) and refit only the comment "
+                             "segmenter (about a minute)")
+    parser.add_argument("--splitter", type=Path, default=None, metavar="PATH",
+                        help="with --segmenter-only: the splitter folder to start from (default: models/splitter/CURRENT)")
     parser.set_defaults(run=run)
 
 
@@ -37,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from moderate.pages.train import (
         DEFAULT_RENDERED_HTML,
         DEFAULT_RENDERED_TEXT,
+        refit_segmenter_and_save,
         train_and_save,
     )
 
@@ -46,12 +52,17 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(LineLabeller().get_params())}")
     if not (args.data_dir / "pages" / "annotations" / "dragnet").is_dir():
         raise InputError(f"{args.data_dir}: no pages/annotations/dragnet folder (run from the repository root or pass --data-dir)")
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.segmenter_only:
+        if params or args.rendered_text is not None or args.rendered_html is not None:
+            raise InputError("--segmenter-only keeps the line classifier: --param and --rendered-* do not apply")
+        print(refit_segmenter_and_save(args.data_dir, args.models_dir, args.splitter, promote=not args.no_promote, log=log))
+        return 0
     folder = train_and_save(
         args.data_dir, args.models_dir, seed=args.seed,
         n_text=DEFAULT_RENDERED_TEXT if args.rendered_text is None else args.rendered_text,
         n_html=DEFAULT_RENDERED_HTML if args.rendered_html is None else args.rendered_html,
-        params=params, promote=not args.no_promote,
-        log=lambda message: print(message, file=sys.stderr, flush=True),
+        params=params, promote=not args.no_promote, log=log,
     )
     print(folder)
     return 0

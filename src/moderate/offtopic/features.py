@@ -192,6 +192,11 @@ VIEW_CACHE_SIZE = 512
 _VIEWS: "OrderedDict[tuple[str, str, str], _ArticleView]" = OrderedDict()
 
 
+def clear_view_cache() -> None:
+    """Forget the prepared articles of this process (benchmarks time cold runs with it)."""
+    _VIEWS.clear()
+
+
 class _ArticleView:
     """What the features need of one article, computed once."""
 

@@ -115,6 +115,7 @@ class _Walker:
         self.gold: str | None = None
         self.gold_comment: int | None = None
         self.owner_ctx: tuple | None = None
+        self.containers = 0  # comment containers seen so far: their numbers
 
     def flush(self) -> None:
         if not self.parts:
@@ -165,7 +166,10 @@ class _Walker:
             sigs = counts
             nest = max(nest, counts[signature])
         if "comment" in own:
-            container = id(el)
+            # a number of our own: id() of an lxml proxy is reused once the proxy is freed, so two
+            # containers could share one (and the pages' features changed from run to run)
+            self.containers += 1
+            container = self.containers
         for key in list(merged):
             if key.startswith("self_") and key[5:] not in own:
                 del merged[key]

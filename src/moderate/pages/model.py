@@ -120,13 +120,7 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
         self.log_prior_ = np.log(prior / prior.sum())
         self.segmenter_ = None
         if blocks is not None and comment_ids is not None:
-            from moderate.pages.segment import CommentSegmenter
-
-            items = [(b, list(lab), X, ids) for b, lab, X, ids in zip(blocks, labels, pages, comment_ids)]
-            keep = [k for k, ids in enumerate(comment_ids) if any(i is not None for i in ids)]
-            self.segmenter_ = CommentSegmenter(random_state=self.random_state).fit(
-                [items[k] for k in keep], weights=None if weights is None else [weights[k] for k in keep]
-            )
+            self.segmenter_ = fit_segmenter(pages, labels, blocks, comment_ids, weights, self.random_state)
         return self
 
     @staticmethod
@@ -175,3 +169,19 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
 
     def predict_pages(self, pages: Sequence[np.ndarray]) -> list[list[str]]:
         return [[LINE_LABELS[k] for k in self.decode(P)] for P in self.page_probabilities(pages)]
+
+
+def fit_segmenter(pages: Sequence[np.ndarray], labels: Sequence[Sequence[str]],
+                  blocks: Sequence[Sequence[Any]], comment_ids: Sequence[Sequence[int | None]],
+                  weights: Sequence[float] | None = None, random_state: int = 0) -> Any:
+    """The comment segmenter, learnt from the true line labels of every page with comments.
+
+    (Adding each page a second time with the labels the line classifier predicts for it was tried:
+    better on the held-out layouts, 0.913 vs 0.910 text, but worse on the real held-out dragnet
+    sites, comment F1 0.841 vs 0.916; not kept.)"""
+    from moderate.pages.segment import CommentSegmenter
+
+    keep = [k for k, ids in enumerate(comment_ids) if any(i is not None for i in ids)]
+    items = [(blocks[k], list(labels[k]), pages[k], comment_ids[k]) for k in keep]
+    w = None if weights is None else [weights[k] for k in keep]
+    return CommentSegmenter(random_state=random_state).fit(items, weights=w)

@@ -29,14 +29,16 @@ _SUBSET = (
     "titlecase_frac", "quote_start", "starts_hash_num", "short",
 )
 _IDX = np.array([BASE_FEATURES.index(n) for n in _SUBSET])
-N_FEATURES = 26 + 2 * len(_SUBSET)
+N_FEATURES = 28 + 2 * len(_SUBSET)
 
 
 
 def _features(i: int, j: int, h: int | None, run_start: int | None, run_len: int, text_since_header: bool,
               blocks: Sequence[Block], labels: Sequence[str], X: np.ndarray, shapes: list[str], dated: list[bool],
-              complete: list[bool]) -> np.ndarray:
-    """Cues relating comment block ``i`` to the previous comment block ``j`` and the previous header ``h``."""
+              complete: list[bool], page: tuple[float, float]) -> np.ndarray:
+    """Cues relating comment block ``i`` to the previous comment block ``j`` and the previous header ``h``,
+    plus the page's ``(first comment block is a header, last one is a header)``: whether headers lead
+    or follow their texts is a property of the layout, the same for every comment on the page."""
     b, p = blocks[i], blocks[j]
     between = labels[j + 1:i]
     is_header = labels[i] == L.COMMENT_HEADER
@@ -57,7 +59,7 @@ def _features(i: int, j: int, h: int | None, run_start: int | None, run_len: int
         float(dated[i]), float(h is not None and dated[h]),
         float(next_label == L.COMMENT_TEXT), float(next_label == L.COMMENT_HEADER),
         float(hb is not None and np.sign(b.indent - hb.indent) or 0.0),
-        float(complete[i]), float(h is not None and complete[h]),
+        float(complete[i]), float(h is not None and complete[h]), *page,
     ]
     return np.concatenate([np.asarray(f, dtype=np.float32), X[i, _IDX], X[j, _IDX]])
 
@@ -79,12 +81,14 @@ class CommentSegmenter(BaseEstimator):
         # a header line that names someone and dates the comment is a whole header by itself
         complete = [d and clean_name(blk.text[:200]) is not None for blk, d in zip(blocks, dated)]
         rows, positions = [], []
+        page = (float(bool(idx) and labels[idx[0]] == L.COMMENT_HEADER),
+                float(bool(idx) and labels[idx[-1]] == L.COMMENT_HEADER))
         h = run_start = None
         run_len = 0
         text_since_header = False
         for n, i in enumerate(idx):
             if n:
-                rows.append(_features(i, idx[n - 1], h, run_start, run_len, text_since_header, blocks, labels, X, shapes, dated, complete))
+                rows.append(_features(i, idx[n - 1], h, run_start, run_len, text_since_header, blocks, labels, X, shapes, dated, complete, page))
                 positions.append(i)
             if labels[i] == L.COMMENT_HEADER:
                 if run_len == 0:
@@ -98,13 +102,22 @@ class CommentSegmenter(BaseEstimator):
         return rows, positions
 
     def fit(self, pages: Sequence[tuple[list[Block], list[str], np.ndarray, list[int | None]]], weights=None):
+        """``pages``: ``(blocks, labels, X, ids)`` with ``ids[i]`` the true comment of block ``i``
+        (None outside comments). ``labels`` may be the gold labels or labels a line classifier
+        predicted: a block starts a comment when it belongs to a comment that no earlier comment
+        block belonged to; a block wrongly labelled as a comment block never starts one (it is
+        better attached to its neighbour than made a comment of its own)."""
         rows, ys, ws = [], [], []
         for k, (blocks, labels, X, ids) in enumerate(pages):
             r, positions = self._page_rows(blocks, labels, X)
             idx = [i for i, lab in enumerate(labels) if lab in L.COMMENT_LABELS]
-            previous = dict(zip(idx[1:], idx[:-1]))
+            seen: set = {ids[idx[0]]} if idx else set()
+            wanted = set(positions)
+            for i in idx[1:]:
+                if i in wanted:
+                    ys.append(int(ids[i] is not None and ids[i] not in seen))
+                seen.add(ids[i])
             rows.extend(r)
-            ys.extend(int(ids[i] != ids[previous[i]]) for i in positions)
             ws.extend([1.0 if weights is None else weights[k]] * len(r))
         X_all = np.vstack(rows) if rows else np.zeros((0, N_FEATURES), dtype=np.float32)
         self.model_ = HistGradientBoostingClassifier(
