@@ -23,16 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from score_throughput import cpu_model  # noqa: E402
 
 
 def main() -> int:
@@ -52,7 +44,7 @@ def main() -> int:
     splitter = Splitter.load(args.splitter)
     text_pages = [p.read_bytes() for p in sorted((ROOT / "data/pages/dragnet/Corrected").glob("*.txt"))]
     html_pages = [gzip.decompress(p.read_bytes()) for p in sorted((ROOT / "data/pages/scrapinghub/html").glob("*.html.gz"))]
-    result = {"splitter": splitter.model_id, "machine": {"cpus": os.cpu_count(), "cpu": _cpu(), "python": platform.python_version()}}
+    result = {"splitter": splitter.model_id, "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}}
     for name, pages in (("text", text_pages), ("html", html_pages)):
         sizes = sorted(len(p) for p in pages)
         list(splitter.split_raw((page_from_bytes(p, "warm") for p in pages[:20]), args.batch_size))  # warm-up

@@ -65,7 +65,7 @@ def test_the_pool_is_reproducible():
     committed = D._read_jsonl(OFFTOPIC / "pairs.jsonl")
     committed = committed[committed["source"] == "dragnet"]
     _, drawn = _dragnet(ROOT)
-    first = {p["pair_id"] for p in drawn if p["batch"] == 1}
-    second = {p["pair_id"] for p in drawn if p["batch"] == 2} - first  # a text posted twice is one pair
-    assert first == set(committed.loc[committed["batch"] == 1, "pair_id"])
-    assert second == set(committed.loc[committed["batch"] == 2, "pair_id"])
+    assert len({p["pair_id"] for p in drawn}) == len(drawn)  # a text posted twice under one article is one pair
+    for batch in (1, 2):
+        ids = {p["pair_id"] for p in drawn if p["batch"] == batch}
+        assert ids == set(committed.loc[committed["batch"] == batch, "pair_id"]), batch

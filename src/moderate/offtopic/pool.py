@@ -24,7 +24,6 @@ import hashlib
 import json
 import random
 from pathlib import Path
-from typing import Any
 
 from moderate.pages import labels as L
 
@@ -64,16 +63,22 @@ def _dragnet(data_dir: Path) -> tuple[list[dict], list[dict]]:
         comments = [c for c in page.comments if c["text"].strip()]
         rng = random.Random(f"pool:{page.id}")
         chosen = sorted(rng.sample(range(len(comments)), min(PER_PAGE, len(comments))))
-        rest = [k for k in range(len(comments)) if k not in set(chosen)]
+        first = set(chosen)
+        rest = [k for k in range(len(comments)) if k not in first]
         second = sorted(random.Random(f"pool2:{page.id}").sample(rest, min(PER_PAGE_2, len(rest))))
+        seen: set[str] = set()
         for k in chosen + second:
             c = comments[k]
+            pair_id = _pair_id(aid, c["text"])
+            if pair_id in seen:  # a text posted twice under one article is one pair
+                continue
+            seen.add(pair_id)
             parent = None
             if c.get("reply_to") is not None and c["reply_to"] < len(page.comments):
                 parent = page.comments[c["reply_to"]]["text"]
-            pairs.append({"pair_id": _pair_id(aid, c["text"]), "article_id": aid, "group": page.group,
+            pairs.append({"pair_id": pair_id, "article_id": aid, "group": page.group,
                           "source": "dragnet", "author": c.get("author"), "text": c["text"], "parent": parent,
-                          "about": None, "batch": 1 if k in chosen else 2})
+                          "about": None, "batch": 1 if k in first else 2})
     return articles, pairs
 
 
@@ -134,11 +139,7 @@ def extend(out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]:
     existing = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if line]
     known = {p["pair_id"] for p in existing}
     _, dragnet = _dragnet(data_dir)
-    added = []
-    for p in dragnet:
-        if p["batch"] == 2 and p["pair_id"] not in known:  # a text posted twice under one article is one pair
-            known.add(p["pair_id"])
-            added.append(p)
+    added = [p for p in dragnet if p["batch"] == 2 and p["pair_id"] not in known]
     for row in added:
         row["split"] = split_of(row["group"])
     for row in existing:

@@ -109,12 +109,11 @@ class CommentSegmenter(BaseEstimator):
         better attached to its neighbour than made a comment of its own)."""
         rows, ys, ws = [], [], []
         for k, (blocks, labels, X, ids) in enumerate(pages):
-            r, positions = self._page_rows(blocks, labels, X)
+            r, _ = self._page_rows(blocks, labels, X)
             idx = [i for i, lab in enumerate(labels) if lab in L.COMMENT_LABELS]
-            seen: set = {ids[idx[0]]} if idx else set()
-            wanted = set(positions)
-            for i in idx[1:]:
-                if i in wanted:
+            seen: set = set()
+            for n, i in enumerate(idx):  # _page_rows made a row for every comment block after the first
+                if n:
                     ys.append(int(ids[i] is not None and ids[i] not in seen))
                 seen.add(ids[i])
             rows.extend(r)

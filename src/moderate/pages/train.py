@@ -177,10 +177,8 @@ def splitter_card(metadata: dict[str, Any]) -> str:
     seg = metadata.get("segmenter")
     segmenter_note = (
         f"**Comment segmenter.** Refitted on {seg['trained_on']} (`moderate train-split --segmenter-only`); "
-        f"the line classifier is {seg['line_classifier']}. Its page-level cues (whether a page's headers lead or "
-        "follow their texts) were added after reading its errors on held-out layout pages, and it was kept "
-        "because the held-out evaluation improved in every section: that evaluation is therefore not fully "
-        "blind to this step.\n\n" if seg else ""
+        f"the line classifier is {seg['line_classifier']}.{' ' + seg['note'] if seg.get('note') else ''}\n\n"
+        if seg else ""
     )
     blocks = ", ".join(f"{k} {v}" for k, v in t["blocks"].items())
     return f"""# Model card: {metadata['model_id']} (page splitter)
