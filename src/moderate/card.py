@@ -29,6 +29,55 @@ def _metrics_table(metrics: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _what_changed(meta: dict[str, Any]) -> list[str]:
+    """The lineage of a model retrained with site labels (``moderate train --labels``)."""
+    lineage = meta.get("lineage")
+    if not lineage:
+        return []
+    rows = lineage.get("site_rows", {})
+    policy = lineage.get("merge_policy", {})
+    decision = lineage.get("decision", {})
+    lines = [
+        "## What changed",
+        "",
+        f"Retrained from `{lineage.get('parent') or 'no parent'}` with a site's own labels: "
+        f"{rows.get('texts', 0):,} labelled texts ({rows.get('new', 0):,} new rows, {rows.get('inherited', 0):,} "
+        f"inherited from the parent, {rows.get('duplicates_merged', 0):,} duplicates merged by the "
+        f"`{policy.get('duplicates')}` rule); {rows.get('site_train_incivility', 0):,} trained on with weight "
+        f"{policy.get('site_weight')} ({rows.get('corpus_rows_replaced', 0):,} corpus rows replaced), "
+        f"{rows.get('site_holdout', 0):,} held out for the comparison (share {policy.get('holdout_share')} by text hash, "
+        "plus texts in the shipped dev/test splits).",
+        "",
+        "| label file | format | sha256 | rows read | used | added in |",
+        "|---|---|---|---:|---:|---|",
+        *[
+            f"| {f.get('path')} | {f.get('format')} | `{str(f.get('sha256'))[:12]}` | {f.get('rows_read', 0):,} | "
+            f"{f.get('rows_used', 0):,} | {'this model' if f.get('added_in') == 'self' else f.get('added_in')} |"
+            for f in lineage.get("label_files", [])
+        ],
+        "",
+    ]
+    comparison = lineage.get("comparison")
+    if comparison:
+        lines += [
+            f"Compared with the parent on the same rows (tolerance {comparison['rule']['tolerance']} ROC AUC per label "
+            "on the shipped test split):",
+            "",
+            "| rows | label | n | positives | parent ROC AUC | this model | change |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for title, table in (("held-out site labels", comparison["site_holdout"]), ("shipped test", comparison["shipped_test"])):
+            for label, row in table.items():
+                if row["n"]:
+                    change = "n/a" if row["delta"] is None else f"{row['delta']:+.3f}"
+                    lines.append(f"| {title} | {label} | {row['n']:,} | {row['n_pos']:,} | {_fmt(row['parent'])} | "
+                                 f"{_fmt(row['candidate'])} | {change} |")
+        lines.append("")
+    verdict = "promoted" + (" (forced)" if decision.get("forced") else "") if decision.get("promoted") else "kept, not promoted"
+    lines += [f"Decision at training time: **{verdict}**. " + " ".join(f"{r}." for r in decision.get("reasons", [])), ""]
+    return lines
+
+
 def render_model_card(meta: dict[str, Any]) -> str:
     """Markdown model card: intended use, data, thresholds, metrics, limits."""
     thresholds = meta["thresholds"]
@@ -39,6 +88,7 @@ def render_model_card(meta: dict[str, Any]) -> str:
         f"Created {meta.get('created')} with moderate {meta.get('versions', {}).get('moderate', '?')}, "
         f"scikit-learn {meta.get('versions', {}).get('scikit-learn', '?')}.",
         "",
+        *_what_changed(meta),
         "## Intended use",
         "",
         "Scores reader comments (English) for five kinds of incivility: "

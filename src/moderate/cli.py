@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from moderate.errors import ModerateError
 
 #: Command modules, in the order ``moderate --help`` lists them.
-COMMANDS: tuple[str, ...] = ("split", "score", "train", "evaluate", "train-split", "evaluate-split", "train-offtopic")
+COMMANDS: tuple[str, ...] = ("split", "score", "train", "evaluate", "train-split", "evaluate-split", "train-offtopic", "models", "queue")
 
 
 def build_parser() -> argparse.ArgumentParser:

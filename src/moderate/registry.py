@@ -20,7 +20,7 @@ import platform
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,9 +233,13 @@ def runtime_versions() -> dict[str, str]:
 
 
 def save_model_folder(
-    folder: Path, estimator: Any, metadata: dict[str, Any], card: str | None = None
+    folder: Path, estimator: Any, metadata: dict[str, Any], card: str | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> Path:
-    """Write a model folder atomically: build it beside ``folder``, then rename into place."""
+    """Write a model folder atomically: build it beside ``folder``, then rename into place.
+
+    ``extra_files`` (name -> bytes) are written into the folder too (e.g. the site labels a
+    retrained model was trained with)."""
     import skops.io as sio
 
     folder = Path(folder)
@@ -247,6 +251,8 @@ def save_model_folder(
         write_json(staging / METADATA_NAME, full)
         if card is not None:
             (staging / CARD_NAME).write_text(card, encoding="utf-8")
+        for name, content in (extra_files or {}).items():
+            (staging / name).write_bytes(content)
         # mkdtemp/mkstemp create private (0700/0600) entries; a model folder is shared data
         os.chmod(staging, 0o777 & ~_umask())
         if folder.exists():

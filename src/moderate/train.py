@@ -24,7 +24,7 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,26 +97,62 @@ def _model_id(created: datetime, fingerprint: str) -> str:
     return f"incivility-{created:%Y%m%d}-{fingerprint[:8]}"
 
 
-def train_model(
+@dataclass
+class Candidate:
+    """A fitted model with its thresholds and figures, not yet written anywhere."""
+
+    estimator: Any = field(repr=False)
+    metadata: dict[str, Any]  # everything but model_id / created / training_seconds
+    fingerprint: dict[str, Any]  # what the model id hashes
+    test: pd.DataFrame = field(repr=False)
+    test_probs: np.ndarray = field(repr=False)
+    merged: Any = None  # moderate.retrain.merge.Merged when site labels were given
+    started: float = 0.0
+
+
+def fit_candidate(
     data_dir: Path | None = None,
-    models_dir: Path = Path("models"),
     params: Mapping[str, Any] | None = None,
     seed: int = 0,
     domain_weights: Mapping[str, float] | None = None,
     sources: Sequence[str] | None = None,
-    promote: bool = True,
+    site: pd.DataFrame | None = None,
+    policy: Any = None,
+    corpus: pd.DataFrame | None = None,
     log: Callable[[str], None] = lambda message: None,
-) -> TrainResult:
-    """Train, evaluate on dev, and write ``models_dir/<model_id>/``; return what was made."""
+) -> Candidate:
+    """Steps 1-4 of the module doc. ``site``: resolved site labels (one row per key, see
+    :func:`moderate.retrain.merge.resolve_duplicates`) joined by ``policy``
+    (:class:`moderate.retrain.merge.MergePolicy`). ``corpus``: a labelled frame with
+    :data:`moderate.schema.CORPUS_COLUMNS` to use instead of the shipped corpora (tests, and
+    experiments on a subset)."""
     started = time.perf_counter()
     params = {**DEFAULT_PARAMS, **(params or {}), "random_state": seed}
     domain_weights = {**DEFAULT_DOMAIN_WEIGHTS, **(domain_weights or {})}
 
-    log("loading corpora")
-    frame = corpora.load_corpora(data_dir, sources=sources)
-    data_description = corpora.describe_data(data_dir, sources=sources)
+    if corpus is None:
+        log("loading corpora")
+        frame = corpora.load_corpora(data_dir, sources=sources)
+        data_description = corpora.describe_data(data_dir, sources=sources)
+    else:
+        frame = corpus.reset_index(drop=True)
+        data_description = [
+            {"source": name, "licence": corpora.SOURCES[name].licence, "non_commercial": corpora.SOURCES[name].non_commercial,
+             "domain": corpora.SOURCES[name].domain, "files": [], "rows": int(n)}
+            for name, n in frame["source"].value_counts(sort=False).items()
+        ]
     parts = {name: frame[frame["split"] == name].reset_index(drop=True) for name in ("train", "dev", "test")}
     train, dev, test = parts["train"], parts["dev"], parts["test"]
+    weights = sample_weights(train, domain_weights)
+    merged = None
+    if site is not None:
+        from moderate.retrain.merge import merge
+
+        merged = merge(frame, site, policy, pd.Series(sample_weights(frame, domain_weights), index=frame.index))
+        train = merged.train.drop(columns="weight")
+        weights = merged.train["weight"].to_numpy(dtype=float)
+        log(f"  site labels: {merged.stats['site_train_incivility']:,} rows trained on "
+            f"({merged.stats['corpus_rows_replaced']:,} corpus rows replaced), {merged.stats['site_holdout']:,} held out")
     log(f"  {len(train):,} train / {len(dev):,} dev / {len(test):,} test rows")
 
     lexicon = None
@@ -126,9 +162,7 @@ def train_model(
     log("fitting the estimator")
     estimator = build_estimator(lexicon=lexicon, **params)
     targets = training_targets(train)
-    estimator.fit(
-        train["text"].tolist(), targets, heads__sample_weight=sample_weights(train, domain_weights)
-    )
+    estimator.fit(train["text"].tolist(), targets, heads__sample_weight=weights)
 
     log("choosing thresholds on dev")
     dev_probs = estimator.predict_proba(dev["text"].tolist())
@@ -147,31 +181,26 @@ def train_model(
         "test": split_metrics(test, test_probs, thresholds),
     }
 
-    created = datetime.now(timezone.utc).replace(microsecond=0)
     # the labelled frame itself, so a change of label mapping gives a new model id too
     corpus_sha256 = hashlib.sha256(
         pd.util.hash_pandas_object(frame[["source", "text", *LABELS, "split"]], index=False)
         .to_numpy()
         .tobytes()
     ).hexdigest()
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            {
-                "data": data_description,
-                "corpus": corpus_sha256,
-                "params": params,
-                "weights": domain_weights,
-                "thresholds": thresholds,
-            },
-            sort_keys=True,
-            default=str,
-        ).encode()
-    ).hexdigest()
-    model_id = _model_id(created, fingerprint)
+    fingerprint: dict[str, Any] = {
+        "data": data_description,
+        "corpus": corpus_sha256,
+        "params": params,
+        "weights": domain_weights,
+        "thresholds": thresholds,
+    }
+    if merged is not None:
+        fingerprint["site"] = hashlib.sha256(
+            pd.util.hash_pandas_object(site[["key", *LABELS]], index=False).to_numpy().tobytes()
+        ).hexdigest()
+        fingerprint["policy"] = policy.to_dict()
     non_commercial = sorted(d["source"] for d in data_description if d["non_commercial"])
     metadata: dict[str, Any] = {
-        "model_id": model_id,
-        "created": created.isoformat(),
         "kind": "incivility",
         "labels": list(LABELS),
         "thresholds": thresholds,
@@ -199,20 +228,61 @@ def train_model(
             if non_commercial
             else "No non-commercial training data."
         ),
-        "split_sizes": {name: int(len(part)) for name, part in parts.items()},
+        "split_sizes": {"train": len(train), "dev": len(dev), "test": len(test)},
         "split_rule": "sha1 of the normalised text: 80% train, 10% dev, 10% test",
-        "lexicon_words": 0 if lexicon is None else int(len(lexicon)),
+        "lexicon_words": 0 if lexicon is None else len(lexicon),
         "rows_per_head": getattr(estimator.named_steps["heads"], "n_rows_", {}),
         "metrics": figures,
         "reliability_dev": reliability,
-        "training_seconds": None,
+    }
+    return Candidate(estimator, metadata, fingerprint, test, test_probs, merged, started)
+
+
+def write_candidate(
+    candidate: Candidate,
+    models_dir: Path = Path("models"),
+    extra_metadata: Mapping[str, Any] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> TrainResult:
+    """Step 5: write ``models_dir/<model_id>/`` atomically (not made current here)."""
+    created = datetime.now(UTC).replace(microsecond=0)
+    fingerprint = hashlib.sha256(
+        json.dumps(candidate.fingerprint, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    model_id = _model_id(created, fingerprint)
+    seconds = time.perf_counter() - candidate.started
+    metadata: dict[str, Any] = {
+        "model_id": model_id,
+        "created": created.isoformat(),
+        **candidate.metadata,
+        **(extra_metadata or {}),
+        "training_seconds": round(seconds, 1),
         "versions": registry.runtime_versions(),
     }
-    seconds = time.perf_counter() - started
-    metadata["training_seconds"] = round(seconds, 1)
     folder = Path(models_dir) / model_id
     log(f"writing {folder}")
-    registry.save_model_folder(folder, estimator, metadata, card=render_model_card(metadata))
+    registry.save_model_folder(folder, candidate.estimator, metadata, card=render_model_card(metadata),
+                               extra_files=extra_files)
+    return TrainResult(model_id, folder, registry.read_metadata(folder), candidate.estimator, seconds)
+
+
+def train_model(
+    data_dir: Path | None = None,
+    models_dir: Path = Path("models"),
+    params: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    domain_weights: Mapping[str, float] | None = None,
+    sources: Sequence[str] | None = None,
+    promote: bool = True,
+    log: Callable[[str], None] = lambda message: None,
+) -> TrainResult:
+    """Train on the shipped corpora, evaluate on dev, and write ``models_dir/<model_id>/``;
+    return what was made. With ``promote`` the folder becomes current (logged in the registry)."""
+    candidate = fit_candidate(data_dir, params, seed, domain_weights, sources, log=log)
+    result = write_candidate(candidate, models_dir, log=log)
     if promote:
-        registry.set_current(Path(models_dir), model_id)
-    return TrainResult(model_id, folder, registry.read_metadata(folder), estimator, seconds)
+        from moderate.history import promote as promote_model
+
+        promote_model(Path(models_dir), result.model_id, reason="moderate train: rebuilt from the shipped corpora")
+    return result

@@ -1,4 +1,5 @@
-"""``moderate train``: rebuild the default incivility model from the shipped corpora."""
+"""``moderate train``: rebuild the incivility model from the shipped corpora, or retrain it with a
+site's own labels (``--labels``: compare with the current model, promote only when not worse)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,28 @@ from moderate.schema import LABELS
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "train",
-        help="train a model from data/ and write models/<model_id>/",
+        help="train a model from data/ (and your labels) and write models/<model_id>/",
         description="Train the incivility model on the shipped corpora (data/comments), "
-        "choose thresholds on the dev split, write a model folder and make it current.",
+        "choose thresholds on the dev split, write a model folder and make it current. "
+        "With --labels: add your moderators' labels (CSV / TSV / JSON Lines / Parquet with a text "
+        "column and any of the label columns, or a Label Studio JSON export) to the labels the "
+        "current model was trained with, train a candidate, compare it with the current model on "
+        "the shipped test split and on a held-out slice of your labels, and promote it only when "
+        "it is better there and not worse on the test split (see docs in README, 'Retraining').",
     )
+    parser.add_argument("--labels", nargs="+", metavar="FILE", help="label files to retrain with")
+    parser.add_argument("--text-col", metavar="NAME", help="text column of the label files (default: text, comment, ...)")
+    parser.add_argument("--duplicates", choices=("latest", "majority"), default="latest",
+                        help="same text labelled more than once: latest labeled_at wins (default) or the mean of the votes")
+    parser.add_argument("--site-weight", type=float, default=3.0, metavar="W",
+                        help="training weight of your labels (the corpora weigh 1.0; default 3.0)")
+    parser.add_argument("--holdout-share", type=float, default=0.2, metavar="S",
+                        help="share of your labelled texts held out for the comparison, by text hash (default 0.2)")
+    parser.add_argument("--tolerance", type=float, default=0.005,
+                        help="largest ROC AUC drop per label on the shipped test split that still allows promotion (default 0.005)")
+    parser.add_argument("--force", action="store_true", help="promote even if the comparison says no (recorded as forced)")
+    parser.add_argument("--by", metavar="NAME", help="who runs this, for models/registry.jsonl (default: $MODERATE_USER or the login name)")
+    parser.add_argument("--reason", default="", metavar="TEXT", help="why, for models/registry.jsonl")
     parser.add_argument("--data-dir", type=Path, help="corpora folder (default: data/comments)")
     parser.add_argument("--models-dir", type=Path, default=Path("models"), help="default: models")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -59,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"unknown parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(DEFAULT_PARAMS)}"
         )
+    if args.labels:
+        return _retrain(args, params)
     result = train_model(
         data_dir=args.data_dir,
         models_dir=args.models_dir,
@@ -86,3 +107,28 @@ def run(args: argparse.Namespace) -> int:
 
 def _f(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def _retrain(args: argparse.Namespace, params: dict[str, Any]) -> int:
+    from moderate.retrain.compare import comparison_lines
+    from moderate.retrain.merge import MergePolicy
+    from moderate.retrain.run import retrain
+
+    policy = MergePolicy(duplicates=args.duplicates, site_weight=args.site_weight, holdout_share=args.holdout_share)
+    result = retrain(
+        args.labels, models_dir=args.models_dir, data_dir=args.data_dir, policy=policy, tolerance=args.tolerance,
+        force=args.force, promote=not args.no_promote, seed=args.seed, params=params, sources=args.sources,
+        text_col=args.text_col, by=args.by, reason=args.reason,
+        log=lambda message: print(message, file=sys.stderr, flush=True),
+    )
+    print(f"candidate {result.model_id} -> {result.folder} (parent {result.parent or 'none'})")
+    if result.comparison is not None:
+        print("\n".join(comparison_lines(result.comparison)))
+    for line in result.metadata["lineage"]["decision"]["reasons"]:
+        print(f"- {line}")
+    if result.promoted:
+        print(f"promoted{' (forced)' if result.forced else ''}: {args.models_dir}/CURRENT -> {result.model_id}")
+    else:
+        print(f"kept, not promoted: {args.models_dir}/CURRENT unchanged"
+              + ("" if args.no_promote else " (--force promotes anyway)"))
+    return 0

@@ -1,0 +1,423 @@
+"""Retraining with a site's labels: label files, merge policy, comparison, registry, end to end."""
+
+from __future__ import annotations
+
+import json
+import random
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from moderate import corpora, history, registry
+from moderate.cli import main
+from moderate.errors import InputError, ModelError
+from moderate.retrain.compare import MIN_CLASS, compare
+from moderate.retrain.labelfile import read_label_file
+from moderate.retrain.merge import MergePolicy, in_holdout, merge, resolve_duplicates
+from moderate.schema import LABELS
+from tests.conftest import TINY_PARAMS
+
+# --------------------------------------------------------------------------- label files
+
+
+def test_table_values_reasons_and_unknown_columns(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "text,toxicity,insult,off_topic,article_id,labeler,labeled_at,extra\n"
+        "You are an idiot,1,yes,,,ann,2026-11-01,x\n"
+        "Nice weather,0,,generic,a1,ann,2026-11-02,\n"
+        ",1,,,,,,\n"
+        "hmm,maybe,,,,,,\n"
+        "ok then,,,on,,,,\n"
+        "dated badly,1,,,,,notadate,\n"
+        "two of three raters,0.66,,,,,,\n"
+        "too big,2,,,,,,\n",
+        encoding="utf-8",
+    )
+    got = read_label_file(path)
+    rows, report = got.rows, got.report
+    assert report.rows_read == 8 and report.rows_used == 3
+    assert rows["toxicity"].tolist() == [1.0, 0.0, 0.66]
+    assert rows["insult"].iloc[0] == 1.0 and np.isnan(rows["insult"].iloc[1])
+    assert rows["off_topic"].iloc[1] == 1.0  # generic counts as off-topic
+    assert rows["labeled_at"].iloc[0] == pd.Timestamp("2026-11-01", tz="UTC")
+    assert report.skipped == {
+        "empty text": 1, "toxicity: value is not 0/1 or a fraction in [0, 1]": 2,
+        "no label value": 1, "labeled_at is not a date": 1,
+    }
+    assert report.notes["off_topic ignored: no article or article_id"] == 1
+    assert report.unknown_columns == ["extra"]
+    assert [line for line, _ in report.bad_rows] == [3, 4, 5, 6, 8]
+
+
+def test_jsonl_and_parquet_read_alike(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"comment": ["a rude one", "a kind one"], "threat": [1, 0], "labeller": ["x", "y"]})
+    frame.to_json(tmp_path / "l.jsonl", orient="records", lines=True)
+    frame.to_parquet(tmp_path / "l.parquet")
+    a = read_label_file(tmp_path / "l.jsonl").rows
+    b = read_label_file(tmp_path / "l.parquet").rows
+    assert a["threat"].tolist() == b["threat"].tolist() == [1.0, 0.0]
+    assert a["labeler"].tolist() == ["x", "y"]
+
+
+def test_errors_name_the_problem(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        read_label_file(tmp_path / "missing.csv")
+    (tmp_path / "nolabels.csv").write_text("text,score\nhello,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no label column"):
+        read_label_file(tmp_path / "nolabels.csv")
+    (tmp_path / "notext.csv").write_text("words,toxicity\nhello,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no text column"):
+        read_label_file(tmp_path / "notext.csv")
+    (tmp_path / "bad.json").write_text('{"not": "tasks"}', encoding="utf-8")
+    with pytest.raises(InputError, match="Label Studio"):
+        read_label_file(tmp_path / "bad.json")
+
+
+def _ls_task(text: str, annotations: list, **data) -> dict:
+    return {"id": abs(hash(text)) % 1000, "data": {"text": text, **data}, "annotations": annotations}
+
+
+def _choices(name: str, *values: str) -> dict:
+    return {"from_name": name, "to_name": "text", "type": "choices", "value": {"choices": list(values)}}
+
+
+def test_labelstudio_export(tmp_path: Path) -> None:
+    tasks = [
+        _ls_task("you absolute clown", [{"completed_by": 3, "updated_at": "2026-11-03T10:00:00Z",
+                                         "result": [_choices("incivility", "toxicity", "insult")]}]),
+        _ls_task("buy cheap watches", [{"completed_by": {"email": "m@x.org"}, "created_at": "2026-11-04T10:00:00Z",
+                                        "result": [_choices("incivility", "none"), _choices("off_topic", "off")]}],
+                 article="A story about the harbour."),
+        _ls_task("never looked at", []),
+        _ls_task("cancelled", [{"was_cancelled": True, "result": [_choices("incivility", "threat")]}]),
+        _ls_task("two people", [{"completed_by": 1, "result": [_choices("incivility", "obscene")]},
+                                {"completed_by": 2, "result": [_choices("incivility", "none")]}]),
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    got = read_label_file(path)
+    rows = got.rows.set_index("text")
+    assert got.report.format == "labelstudio"
+    assert rows.loc["you absolute clown", ["toxicity", "insult", "obscene"]].tolist() == [1.0, 1.0, 0.0]
+    assert rows.loc["you absolute clown", "labeler"] == "3"
+    assert rows.loc["buy cheap watches", LABELS[0]] == 0.0 and rows.loc["buy cheap watches", "off_topic"] == 1.0
+    assert rows.loc["buy cheap watches", "labeler"] == "m@x.org"
+    assert got.report.skipped["Label Studio task without an annotation"] == 2  # none, and only a cancelled one
+    assert (got.rows["text"] == "two people").sum() == 2  # one row per annotation; the merge resolves them
+
+
+def test_shipped_labelstudio_config_names_every_label() -> None:
+    config = (Path(__file__).resolve().parents[2] / "data" / "labels" / "labelstudio" / "config.xml").read_text()
+    for label in LABELS:
+        assert f'value="{label}"' in config
+    assert 'name="incivility"' in config and 'name="off_topic"' in config
+
+
+# --------------------------------------------------------------------------- merge policy
+
+
+def _rows(*records: dict) -> pd.DataFrame:
+    from moderate.retrain.labelfile import LABEL_COLUMNS, ROW_COLUMNS
+
+    out = []
+    for i, r in enumerate(records):
+        row = {c: None for c in ROW_COLUMNS}
+        row.update({label: np.nan for label in LABEL_COLUMNS})
+        row.update({"file": 0, "line": i + 1}, **r)
+        row["key"] = corpora.normalise_key(row["text"])
+        out.append(row)
+    frame = pd.DataFrame(out, columns=list(ROW_COLUMNS))
+    frame["labeled_at"] = pd.to_datetime(frame["labeled_at"], utc=True)
+    return frame
+
+
+def test_latest_label_wins_per_label() -> None:
+    rows = _rows(
+        {"text": "Same text", "toxicity": 1.0, "insult": 1.0, "labeled_at": "2026-11-02"},
+        {"text": "same TEXT!", "toxicity": 0.0, "labeled_at": "2026-11-05"},
+        {"text": "same text", "toxicity": 1.0},  # undated: older than any dated row
+        {"text": "other", "toxicity": 1.0, "file": 0},
+        {"text": "other", "toxicity": 0.0, "file": 1},  # same date (none): the later file wins
+    )
+    resolved, merged_away = resolve_duplicates(rows, "latest")
+    got = resolved.set_index("key")
+    assert merged_away == 3
+    assert got.loc["same text", "toxicity"] == 0.0
+    assert got.loc["same text", "insult"] == 1.0  # the only insult value is kept
+    assert got.loc["other", "toxicity"] == 0.0
+
+
+def test_majority_is_the_mean_of_votes() -> None:
+    rows = _rows({"text": "x y", "toxicity": 1.0}, {"text": "x y", "toxicity": 1.0}, {"text": "x y", "toxicity": 0.0})
+    resolved, _ = resolve_duplicates(rows, "majority")
+    assert resolved["toxicity"].iloc[0] == pytest.approx(2 / 3)
+
+
+def test_policy_checks_its_values() -> None:
+    with pytest.raises(InputError, match="duplicate rule"):
+        MergePolicy(duplicates="newest")
+    with pytest.raises(InputError, match="held-out share"):
+        MergePolicy(holdout_share=1.5)
+
+
+def test_holdout_is_fixed_by_text_and_about_the_share() -> None:
+    policy = MergePolicy(holdout_share=0.2)
+    keys = [f"comment number {i}" for i in range(5000)]
+    share = np.mean([in_holdout(k, policy) for k in keys])
+    assert 0.18 < share < 0.22
+    assert [in_holdout(k, policy) for k in keys[:50]] == [in_holdout(k, policy) for k in keys[:50]]
+    assert np.mean([in_holdout(k, MergePolicy(holdout_share=0.5)) for k in keys]) > 0.45
+
+
+def _corpus(texts_labels: list[tuple[str, float, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "source": "c3", "text": [t for t, _, _ in texts_labels],
+        "key": [corpora.normalise_key(t) for t, _, _ in texts_labels],
+        **{label: np.nan for label in LABELS}, "split": [s for _, _, s in texts_labels],
+    })
+    frame["toxicity"] = [y for _, y, _ in texts_labels]
+    frame["insult"] = 0.0
+    return frame
+
+
+def test_merge_overrides_weights_and_guards_the_test_split() -> None:
+    corpus = _corpus([("shared text", 1.0, "train"), ("plain", 0.0, "train"), ("a test text", 1.0, "test")])
+    policy = MergePolicy(holdout_share=0.0001, site_weight=4.0)
+    site = _rows({"text": "Shared text", "toxicity": 0.0}, {"text": "a test text", "toxicity": 0.0},
+                 {"text": "brand new", "toxicity": 1.0})
+    site = site[~site["key"].map(lambda k: in_holdout(k, policy))]
+    out = merge(corpus, site, policy, pd.Series(1.0, index=corpus.index))
+    train = out.train.set_index("key")
+    assert train.loc["shared text", "toxicity"] == 0.0  # the site's value wins
+    assert train.loc["shared text", "insult"] == 0.0  # the corpus keeps what the site did not give
+    assert train.loc["shared text", "source"] == "site" and train.loc["shared text", "weight"] == 4.0
+    assert train.loc["plain", "weight"] == 1.0
+    assert "a test text" not in train.index and out.holdout["key"].tolist() == ["a test text"]
+    assert out.stats["corpus_rows_replaced"] == 1 and out.stats["site_holdout_shipped_dev_test"] == 1
+
+
+# --------------------------------------------------------------------------- comparison rule
+
+
+def _frame(y: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({label: np.asarray(y, dtype=float) for label in LABELS})
+
+
+def test_rule_promotes_only_a_real_improvement_without_test_drops() -> None:
+    rng = np.random.default_rng(0)
+    y = [0] * 40 + [1] * 40
+    test = _frame(y)
+    noise = rng.random((80, len(LABELS)))
+    weak = noise * 0.5 + np.asarray(y)[:, None] * 0.3
+    strong = noise * 0.5 + np.asarray(y)[:, None] * 0.6
+    good = compare(test, weak, weak, test, weak, strong)
+    assert good["promote"] and good["holdout_mean"]["delta"] > 0
+    worse_test = compare(test, strong, weak, test, weak, strong, tolerance=0.005)
+    assert not worse_test["promote"] and any("drops" in r for r in worse_test["reasons"])
+    assert compare(test, strong, weak, test, weak, strong, tolerance=1.0)["promote"]
+    same = compare(test, weak, weak, test, weak, weak)
+    assert not same["promote"]
+
+
+def test_rule_needs_both_classes_on_the_holdout() -> None:
+    test = _frame([0, 1] * 20)
+    probs = np.tile(np.linspace(0, 1, 40)[:, None], (1, len(LABELS)))
+    few = _frame([1] * (MIN_CLASS - 1) + [0] * 20)
+    got = compare(test, probs, probs, few, probs[: len(few)], probs[: len(few)])
+    assert not got["promote"] and "nothing shows an improvement" in got["reasons"][0]
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def _folder(models_dir: Path, model_id: str, created: str) -> None:
+    registry.save_model_folder(models_dir / model_id, {"not": "an estimator"},
+                               {"model_id": model_id, "created": created, "labels": list(LABELS)})
+
+
+def test_promote_and_rollback_walk_the_history(tmp_path: Path) -> None:
+    for i, model_id in enumerate(("m-a", "m-b", "m-c")):
+        _folder(tmp_path, model_id, f"2026-11-0{i + 1}")
+    history.promote(tmp_path, "m-a", by="ann", reason="first")
+    history.promote(tmp_path, "m-b", by="bob")
+    history.promote(tmp_path, "m-c", by="cy")
+    history.promote(tmp_path, "m-c", reason="again")  # a re-promotion is not a step to roll back to
+    assert registry.current_model_id(tmp_path) == "m-c"
+    event = history.rollback(tmp_path, by="di", reason="bad week")
+    assert (event["model_id"], event["previous"], event["by"]) == ("m-b", "m-c", "di")
+    assert registry.current_model_id(tmp_path) == "m-b"
+    history.rollback(tmp_path)
+    assert registry.current_model_id(tmp_path) == "m-a"
+    with pytest.raises(ModelError, match="nothing to roll back to"):
+        history.rollback(tmp_path)
+    history.rollback(tmp_path, to="m-c")
+    assert registry.current_model_id(tmp_path) == "m-c"
+    events = history.read_events(tmp_path)
+    assert [e["event"] for e in events] == ["promote"] * 4 + ["rollback"] * 3
+    with pytest.raises(ModelError, match="no model folder"):
+        history.promote(tmp_path, "m-missing")
+
+
+def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
+    _folder(tmp_path, "m-a", "2026-11-01")
+    history.promote(tmp_path, "m-a")
+    with open(tmp_path / history.REGISTRY_NAME, "a", encoding="utf-8") as handle:
+        handle.write('{"event": "prom')
+    assert len(history.read_events(tmp_path)) == 1
+
+
+def test_models_command(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    _folder(tmp_path, "m-a", "2026-11-01")
+    _folder(tmp_path, "m-b", "2026-11-02")
+    assert main(["models", "promote", "m-a", "--models-dir", str(tmp_path), "--by", "ann"]) == 0
+    assert main(["models", "promote", "m-b", "--models-dir", str(tmp_path), "--reason", "try b"]) == 0
+    capsys.readouterr()
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    listing = capsys.readouterr().out
+    assert "* m-b" in listing and "  m-a" in listing
+    assert main(["models", "rollback", "--models-dir", str(tmp_path)]) == 0
+    assert registry.current_model_id(tmp_path) == "m-a"
+    capsys.readouterr()
+    assert main(["models", "history", "--models-dir", str(tmp_path)]) == 0
+    log = capsys.readouterr().out
+    assert "try b" in log and "rollback" in log and "by ann" in log
+    assert main(["models", "promote", "m-zzz", "--models-dir", str(tmp_path)]) == 2
+
+
+# --------------------------------------------------------------------------- end to end (tiny corpus)
+
+_CIVIL = ["thanks for the article", "the council vote was close", "good reporting on the budget", "the park looks great",
+          "i disagree with the mayor", "the bus was late again", "nice photos of the harbour", "a fair summary"]
+_RUDE = {"toxicity": "you moron", "insult": "you idiot", "obscene": "this is crap", "identity_attack": "those foreigners ruin it",
+         "threat": "i will hurt you"}
+
+
+def tiny_corpus(n: int = 420, seed: int = 0) -> pd.DataFrame:
+    """A labelled frame shaped like load_corpora's output, every label with both classes in every split."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        label = LABELS[i % len(LABELS)]
+        rude = i % 3 == 0
+        text = f"{rng.choice(_CIVIL)} {'' if not rude else _RUDE[label]} number {i}"
+        y = {lab: 0.0 for lab in LABELS}
+        if rude:
+            y[label] = 1.0
+            y["toxicity"] = 1.0
+        rows.append({"source": "c3", "text": text, "key": corpora.normalise_key(text), **y})
+    frame = pd.DataFrame(rows)
+    frame["split"] = ["test" if i % 10 == 0 else "dev" if i % 10 == 1 else "train" for i in range(n)]
+    return frame
+
+
+def _site_file(path: Path, n: int = 300, seed: int = 1) -> Path:
+    """A site whose readers insult with a word the corpus never saw ("zorblax")."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        rude = i % 2 == 0
+        text = f"{rng.choice(_CIVIL)} {'zorblax plonk' if rude else 'quite right'} reply {i}"
+        rows.append({"text": text, "toxicity": int(rude), "labeler": "mod", "labeled_at": "2026-11-20"})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def parent_dir(tmp_path: Path) -> Path:
+    from moderate.train import fit_candidate, write_candidate
+
+    models_dir = tmp_path / "models"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = write_candidate(fit_candidate(params=TINY_PARAMS, corpus=tiny_corpus()), models_dir)
+    history.promote(models_dir, result.model_id, reason="base")
+    return models_dir
+
+
+def _retrain(models_dir: Path, files: list[Path], **kw):
+    from moderate.retrain.run import retrain
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return retrain(files, models_dir=models_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=1.0, **kw)
+
+
+def test_retrain_promotes_inherits_and_records_lineage(parent_dir: Path, tmp_path: Path) -> None:
+    base = registry.current_model_id(parent_dir)
+    site = _site_file(tmp_path / "week1.csv")
+    first = _retrain(parent_dir, [site], by="lead", reason="week 1")
+    assert first.promoted and not first.forced, first.comparison["reasons"]
+    assert first.comparison["holdout_mean"]["delta"] > 0
+    assert registry.current_model_id(parent_dir) == first.model_id
+    meta = registry.read_metadata(first.folder)
+    lineage = meta["lineage"]
+    assert lineage["parent"] == base
+    assert lineage["label_files"][0]["sha256"] == first.reports[0].sha256
+    assert lineage["label_files"][0]["rows_used"] == 300
+    assert lineage["merge_policy"]["duplicates"] == "latest"
+    assert (first.folder / "site_labels.csv.gz").is_file()
+    assert "What changed" in (first.folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    # week 2: the same file again is not added twice, a new file builds on week 1's labels
+    week2 = _site_file(tmp_path / "week2.csv", n=40, seed=7)
+    pd.read_csv(week2).assign(text=lambda f: f["text"] + " week two").to_csv(week2, index=False)
+    second = _retrain(parent_dir, [site, week2], promote=False)
+    rows = registry.read_metadata(second.folder)["lineage"]["site_rows"]
+    assert rows["inherited"] == 300 and rows["new"] == 40
+    assert second.reports[0].rows_used == 0
+    events = [e["event"] for e in history.read_events(parent_dir)]
+    assert events == ["promote", "trained", "promote", "trained"]
+
+
+def test_retrain_is_reproducible_and_keeps_a_worse_candidate(parent_dir: Path, tmp_path: Path) -> None:
+    site = _site_file(tmp_path / "site.csv")
+    a = _retrain(parent_dir, [site], promote=False)
+    b = _retrain(parent_dir, [site], promote=False)
+    assert a.model_id.split("-")[-1] == b.model_id.split("-")[-1]
+    assert registry.read_metadata(a.folder)["metrics"] == registry.read_metadata(b.folder)["metrics"]
+    # labels that contradict each other at random cannot show an improvement: kept, unless forced
+    noisy = tmp_path / "noisy.csv"
+    rng = np.random.default_rng(3)
+    pd.DataFrame({"text": [f"random remark {i}" for i in range(200)], "toxicity": rng.integers(0, 2, 200)}).to_csv(noisy, index=False)
+    from moderate.retrain.run import retrain
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kept = retrain([noisy], models_dir=parent_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=0.0, min_gain=0.5)
+        assert not kept.promoted
+        forced = retrain([noisy], models_dir=parent_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=0.0,
+                         min_gain=0.5, force=True)
+    assert forced.promoted and forced.forced
+    assert history.read_events(parent_dir)[-1]["forced"] is True
+
+
+def test_a_crash_while_training_leaves_the_current_model(parent_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    import moderate.train as train_module
+
+    before = registry.current_model_id(parent_dir)
+    folders = sorted(p.name for p in parent_dir.iterdir())
+    events = history.read_events(parent_dir)
+
+    def boom(**kwargs):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(train_module, "build_estimator", boom)
+    with pytest.raises(RuntimeError, match="power cut"):
+        _retrain(parent_dir, [_site_file(tmp_path / "site.csv")])
+    assert registry.current_model_id(parent_dir) == before
+    assert sorted(p.name for p in parent_dir.iterdir()) == folders
+    assert history.read_events(parent_dir) == events
+
+
+def test_train_labels_cli_reports_unusable_files(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,toxicity\n,1\nhello,banana\n", encoding="utf-8")
+    models_dir = tmp_path / "models"
+    models_dir.mkdir()
+    assert main(["train", "--labels", str(bad), "--models-dir", str(models_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "2 rows read, 0 used" in err and "empty text" in err and "no usable label rows" in err
+    assert main(["train", "--labels", str(tmp_path / "nope.csv"), "--models-dir", str(models_dir)]) == 2
