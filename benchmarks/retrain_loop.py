@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timing-labels", type=int, default=5000, help="0 skips the timing run")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/retrain_loop"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--site-weights", nargs="+", type=float, default=None,
+                        help="site weights to compare (default: the merge policy's default only)")
     args = parser.parse_args(argv)
 
     from moderate import corpora, history, registry
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log = lambda message: print(message, file=sys.stderr, flush=True)
     policy = MergePolicy()
+    weights = args.site_weights or [policy.site_weight]
     sources = [s for s in corpora.SOURCES if s != args.site_source]
     labels = [label for label in corpora.SOURCES[args.site_source].labels]
     pool, held = site_frames(args.site_source, policy)
@@ -89,46 +92,46 @@ def main(argv: list[str] | None = None) -> int:
         rng = np.random.default_rng(args.seed)
         order = rng.permutation(len(pool))
         pool_probs = None
-        for strategy in args.strategies:
-            for n in args.sizes:
-                if strategy == "random":
-                    picked = pool.iloc[order[:n]]
-                else:
-                    if pool_probs is None:
-                        pool_probs = base_model.predict_proba(pool["text"].tolist())
-                    cols = [base_model.labels.index(label) for label in labels]
-                    picks = select(pool["text"].tolist(), pool_probs[:, cols], labels, base_model.thresholds, n)
-                    picked = pool.iloc[picks["row"].to_numpy()]
-                path = write_labels(Path(tmp) / f"{strategy}-{n}.csv", pd.concat([picked, held]), labels)
-                t1 = time.perf_counter()
-                result = retrain([path], models_dir=models_dir, promote=False, seed=args.seed, sources=sources,
-                                 log=lambda m: None)
-                seconds = time.perf_counter() - t1
-                comparison = result.comparison
-                mean = comparison["holdout_mean"]
-                drops = {label: row["delta"] for label, row in comparison["shipped_test"].items() if row["delta"] is not None}
-                run = {
-                    "strategy": strategy, "n": n, "labels_trained": len(picked),
-                    "positives_trained": {label: int((picked[label] >= 0.5).sum()) for label in labels},
-                    "held_out_labels": mean["labels"],
-                    "base_auc": mean["parent"], "candidate_auc": mean["candidate"], "gain": mean["delta"],
-                    "per_label": {label: {k: row[k] for k in ("n", "n_pos", "parent", "candidate", "delta")}
-                                  for label, row in comparison["site_holdout"].items() if row["n"]},
-                    "shipped_test_deltas": drops, "worst_shipped_test_delta": min(drops.values()),
-                    "would_promote": comparison["promote"], "reasons": comparison["reasons"],
-                    "seconds": round(seconds, 1), "model_id": result.model_id,
-                }
-                results["runs"].append(run)
-                log(f"{strategy:>6} n={n:>5}: held-out mean AUC {mean['parent']:.4f} -> {mean['candidate']:.4f} "
-                    f"({mean['delta']:+.4f}); worst shipped-test change {run['worst_shipped_test_delta']:+.4f}; "
-                    f"promote={comparison['promote']} ({seconds:.0f} s)")
-                (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        for strategy, n, weight in ((s, n, w) for s in args.strategies for n in args.sizes for w in weights):
+            if strategy == "random":
+                picked = pool.iloc[order[:n]]
+            else:
+                if pool_probs is None:
+                    pool_probs = base_model.predict_proba(pool["text"].tolist())
+                cols = [base_model.labels.index(label) for label in labels]
+                picks = select(pool["text"].tolist(), pool_probs[:, cols], labels, base_model.thresholds, n)
+                picked = pool.iloc[picks["row"].to_numpy()]
+            path = write_labels(Path(tmp) / f"{strategy}-{n}.csv", pd.concat([picked, held]), labels)
+            t1 = time.perf_counter()
+            result = retrain([path], models_dir=models_dir, promote=False, seed=args.seed, sources=sources,
+                             policy=MergePolicy(site_weight=weight), families=("incivility",),
+                             log=lambda m: None).incivility
+            seconds = time.perf_counter() - t1
+            comparison = result.comparison
+            mean = comparison["holdout_mean"]
+            drops = {label: row["delta"] for label, row in comparison["shipped_test"].items() if row["delta"] is not None}
+            run = {
+                "strategy": strategy, "n": n, "site_weight": weight, "labels_trained": len(picked),
+                "positives_trained": {label: int((picked[label] >= 0.5).sum()) for label in labels},
+                "held_out_labels": mean["labels"],
+                "base_auc": mean["parent"], "candidate_auc": mean["candidate"], "gain": mean["delta"],
+                "per_label": {label: {k: row[k] for k in ("n", "n_pos", "parent", "candidate", "delta")}
+                              for label, row in comparison["site_holdout"].items() if row["n"]},
+                "shipped_test_deltas": drops, "worst_shipped_test_delta": min(drops.values()),
+                "would_promote": comparison["promote"], "reasons": comparison["reasons"],
+                "seconds": round(seconds, 1), "model_id": result.model_id,
+            }
+            results["runs"].append(run)
+            log(f"{strategy:>6} n={n:>5} w={weight:g}: held-out mean AUC {mean['parent']:.4f} -> {mean['candidate']:.4f} "
+                f"({mean['delta']:+.4f}); worst shipped-test change {run['worst_shipped_test_delta']:+.4f}; "
+                f"promote={comparison['promote']} ({seconds:.0f} s)")
+            (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
         if args.timing_labels:
             picked = pool.iloc[order[: args.timing_labels]]
             path = write_labels(Path(tmp) / "timing.csv", picked, labels)
             t1 = time.perf_counter()
             result = retrain([path], models_dir=models_dir, promote=False, seed=args.seed, sources=sources,
-                             log=lambda m: None)
+                             families=("incivility",), log=lambda m: None).incivility
             results["timing"] = {"new_labels": len(picked), "seconds": round(time.perf_counter() - t1, 1),
                                  "model_id": result.model_id}
             log(f"retraining with {len(picked):,} new labels: {results['timing']['seconds']} s")
@@ -146,11 +149,11 @@ def markdown(results: dict[str, Any]) -> str:
         f"labels {', '.join(results['labels'])}; base `{results['base']['model_id']}` "
         f"(every other shipped corpus, {results['base']['seconds']} s).",
         "",
-        "| strategy | new labels | held-out mean ROC AUC: base | retrained | gain | worst shipped-test change | promoted by the rule | seconds |",
-        "|---|---:|---:|---:|---:|---:|---|---:|",
+        "| strategy | new labels | site weight | held-out mean ROC AUC: base | retrained | gain | worst shipped-test change | promoted by the rule | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in results["runs"]:
-        lines.append(f"| {r['strategy']} | {r['n']:,} | {r['base_auc']:.4f} | {r['candidate_auc']:.4f} | {r['gain']:+.4f} | "
+        lines.append(f"| {r['strategy']} | {r['n']:,} | {r['site_weight']:g} | {r['base_auc']:.4f} | {r['candidate_auc']:.4f} | {r['gain']:+.4f} | "
                      f"{r['worst_shipped_test_delta']:+.4f} | {'yes' if r['would_promote'] else 'no'} | {r['seconds']} |")
     if "timing" in results:
         lines += ["", f"Retraining with {results['timing']['new_labels']:,} new labels on top of the shipped corpora: "
@@ -171,12 +174,15 @@ def plot(results: dict[str, Any], path: Path) -> None:
         return
     fig, ax = plt.subplots(figsize=(6, 4), dpi=120)
     base = None
+    weights = sorted({r["site_weight"] for r in results["runs"]})
     for strategy in ("random", "queue"):
-        runs = [r for r in results["runs"] if r["strategy"] == strategy]
-        if runs:
-            base = runs[0]["base_auc"]
-            ax.plot([r["n"] for r in runs], [r["candidate_auc"] for r in runs], marker="o",
-                    label=f"{strategy} picks" if strategy == "random" else "moderate queue picks")
+        for weight in weights:
+            runs = [r for r in results["runs"] if r["strategy"] == strategy and r["site_weight"] == weight]
+            if runs:
+                base = runs[0]["base_auc"]
+                name = "random picks" if strategy == "random" else "moderate queue picks"
+                ax.plot([r["n"] for r in runs], [r["candidate_auc"] for r in runs], marker="o",
+                        label=name + (f", site weight {weight:g}" if len(weights) > 1 else ""))
     if base is not None:
         ax.axhline(base, color="grey", linestyle="--", label="base model (no site labels)")
     ax.set_xscale("log")

@@ -29,7 +29,7 @@ def _metrics_table(metrics: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _what_changed(meta: dict[str, Any]) -> list[str]:
+def what_changed(meta: dict[str, Any]) -> list[str]:
     """The lineage of a model retrained with site labels (``moderate train --labels``)."""
     lineage = meta.get("lineage")
     if not lineage:
@@ -43,10 +43,12 @@ def _what_changed(meta: dict[str, Any]) -> list[str]:
         f"Retrained from `{lineage.get('parent') or 'no parent'}` with a site's own labels: "
         f"{rows.get('texts', 0):,} labelled texts ({rows.get('new', 0):,} new rows, {rows.get('inherited', 0):,} "
         f"inherited from the parent, {rows.get('duplicates_merged', 0):,} duplicates merged by the "
-        f"`{policy.get('duplicates')}` rule); {rows.get('site_train_incivility', 0):,} trained on with weight "
-        f"{policy.get('site_weight')} ({rows.get('corpus_rows_replaced', 0):,} corpus rows replaced), "
-        f"{rows.get('site_holdout', 0):,} held out for the comparison (share {policy.get('holdout_share')} by text hash, "
-        "plus texts in the shipped dev/test splits).",
+        f"`{policy.get('duplicates')}` rule); "
+        + (f"{rows.get('site_train_incivility', 0):,} trained on with weight {policy.get('site_weight')} "
+           f"({rows.get('corpus_rows_replaced', 0):,} corpus rows replaced), " if "site_train_incivility" in rows
+           else f"{rows.get('site_train', 0):,} pairs trained on with weight 1, ")
+        + f"{rows.get('site_holdout', 0):,} held out for the comparison (share {policy.get('holdout_share')} by text hash"
+        + (", plus texts in the shipped dev/test splits)." if "site_train_incivility" in rows else ")."),
         "",
         "| label file | format | sha256 | rows read | used | added in |",
         "|---|---|---|---:|---:|---|",
@@ -88,7 +90,7 @@ def render_model_card(meta: dict[str, Any]) -> str:
         f"Created {meta.get('created')} with moderate {meta.get('versions', {}).get('moderate', '?')}, "
         f"scikit-learn {meta.get('versions', {}).get('scikit-learn', '?')}.",
         "",
-        *_what_changed(meta),
+        *what_changed(meta),
         "## Intended use",
         "",
         "Scores reader comments (English) for five kinds of incivility: "

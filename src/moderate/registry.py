@@ -255,9 +255,13 @@ def save_model_folder(
             (staging / name).write_bytes(content)
         # mkdtemp/mkstemp create private (0700/0600) entries; a model folder is shared data
         os.chmod(staging, 0o777 & ~_umask())
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
+        if folder.exists():  # same id again: move the old folder aside, then swap (two renames)
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            os.replace(folder, old / folder.name)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, folder)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

@@ -15,7 +15,7 @@ from moderate import corpora, history, registry
 from moderate.cli import main
 from moderate.errors import InputError, ModelError
 from moderate.retrain.compare import MIN_CLASS, compare
-from moderate.retrain.labelfile import read_label_file
+from moderate.retrain.labelfile import read_label_file, sha256_of
 from moderate.retrain.merge import MergePolicy, in_holdout, merge, resolve_duplicates
 from moderate.schema import LABELS
 from tests.conftest import TINY_PARAMS
@@ -343,7 +343,8 @@ def _retrain(models_dir: Path, files: list[Path], **kw):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return retrain(files, models_dir=models_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=1.0, **kw)
+        return retrain(files, models_dir=models_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=1.0,
+                       families=("incivility",), **kw).incivility
 
 
 def test_retrain_promotes_inherits_and_records_lineage(parent_dir: Path, tmp_path: Path) -> None:
@@ -356,7 +357,7 @@ def test_retrain_promotes_inherits_and_records_lineage(parent_dir: Path, tmp_pat
     meta = registry.read_metadata(first.folder)
     lineage = meta["lineage"]
     assert lineage["parent"] == base
-    assert lineage["label_files"][0]["sha256"] == first.reports[0].sha256
+    assert lineage["label_files"][0]["sha256"] == sha256_of(site)
     assert lineage["label_files"][0]["rows_used"] == 300
     assert lineage["merge_policy"]["duplicates"] == "latest"
     assert (first.folder / "site_labels.csv.gz").is_file()
@@ -367,7 +368,7 @@ def test_retrain_promotes_inherits_and_records_lineage(parent_dir: Path, tmp_pat
     second = _retrain(parent_dir, [site, week2], promote=False)
     rows = registry.read_metadata(second.folder)["lineage"]["site_rows"]
     assert rows["inherited"] == 300 and rows["new"] == 40
-    assert second.reports[0].rows_used == 0
+    assert len(registry.read_metadata(second.folder)["lineage"]["label_files"]) == 2  # week 1 once, week 2
     events = [e["event"] for e in history.read_events(parent_dir)]
     assert events == ["promote", "trained", "promote", "trained"]
 
@@ -386,10 +387,11 @@ def test_retrain_is_reproducible_and_keeps_a_worse_candidate(parent_dir: Path, t
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        kept = retrain([noisy], models_dir=parent_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=0.0, min_gain=0.5)
+        kept = retrain([noisy], models_dir=parent_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=0.0,
+                       min_gain=0.5).incivility
         assert not kept.promoted
         forced = retrain([noisy], models_dir=parent_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=0.0,
-                         min_gain=0.5, force=True)
+                         min_gain=0.5, force=True).incivility
     assert forced.promoted and forced.forced
     assert history.read_events(parent_dir)[-1]["forced"] is True
 
@@ -417,7 +419,9 @@ def test_train_labels_cli_reports_unusable_files(tmp_path: Path, capsys: pytest.
     bad.write_text("text,toxicity\n,1\nhello,banana\n", encoding="utf-8")
     models_dir = tmp_path / "models"
     models_dir.mkdir()
-    assert main(["train", "--labels", str(bad), "--models-dir", str(models_dir)]) == 2
+    skipped = tmp_path / "skipped.csv"
+    assert main(["train", "--labels", str(bad), "--models-dir", str(models_dir), "--skipped", str(skipped)]) == 2
     err = capsys.readouterr().err
     assert "2 rows read, 0 used" in err and "empty text" in err and "no usable label rows" in err
+    assert pd.read_csv(skipped)["row"].tolist() == [1, 2]
     assert main(["train", "--labels", str(tmp_path / "nope.csv"), "--models-dir", str(models_dir)]) == 2

@@ -29,13 +29,18 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--text-col", metavar="NAME", help="text column of the label files (default: text, comment, ...)")
     parser.add_argument("--duplicates", choices=("latest", "majority"), default="latest",
                         help="same text labelled more than once: latest labeled_at wins (default) or the mean of the votes")
-    parser.add_argument("--site-weight", type=float, default=3.0, metavar="W",
-                        help="training weight of your labels (the corpora weigh 1.0; default 3.0)")
+    parser.add_argument("--site-weight", type=float, default=10.0, metavar="W",
+                        help="training weight of your labels (the corpora weigh 1.0; default 10, chosen in benchmarks/retrain_loop.py on a simulated site)")
     parser.add_argument("--holdout-share", type=float, default=0.2, metavar="S",
                         help="share of your labelled texts held out for the comparison, by text hash (default 0.2)")
     parser.add_argument("--tolerance", type=float, default=0.005,
                         help="largest ROC AUC drop per label on the shipped test split that still allows promotion (default 0.005)")
+    parser.add_argument("--articles", metavar="TABLE",
+                        help="articles table (article_id + text, optional title) for label rows that give an article_id "
+                             "with off_topic")
+    parser.add_argument("--article-id-col", default="article_id", metavar="NAME", help="join column (default: article_id)")
     parser.add_argument("--force", action="store_true", help="promote even if the comparison says no (recorded as forced)")
+    parser.add_argument("--skipped", metavar="CSV", help="write every skipped label row (file, row, reason) to this CSV")
     parser.add_argument("--by", metavar="NAME", help="who runs this, for models/registry.jsonl (default: $MODERATE_USER or the login name)")
     parser.add_argument("--reason", default="", metavar="TEXT", help="why, for models/registry.jsonl")
     parser.add_argument("--data-dir", type=Path, help="corpora folder (default: data/comments)")
@@ -114,21 +119,27 @@ def _retrain(args: argparse.Namespace, params: dict[str, Any]) -> int:
     from moderate.retrain.merge import MergePolicy
     from moderate.retrain.run import retrain
 
+    articles = None
+    if args.articles:
+        from moderate.score import read_articles
+
+        articles = read_articles(args.articles, id_col=args.article_id_col)
     policy = MergePolicy(duplicates=args.duplicates, site_weight=args.site_weight, holdout_share=args.holdout_share)
-    result = retrain(
+    run = retrain(
         args.labels, models_dir=args.models_dir, data_dir=args.data_dir, policy=policy, tolerance=args.tolerance,
         force=args.force, promote=not args.no_promote, seed=args.seed, params=params, sources=args.sources,
-        text_col=args.text_col, by=args.by, reason=args.reason,
+        text_col=args.text_col, articles=articles, by=args.by, reason=args.reason, skipped_path=args.skipped,
         log=lambda message: print(message, file=sys.stderr, flush=True),
     )
-    print(f"candidate {result.model_id} -> {result.folder} (parent {result.parent or 'none'})")
-    if result.comparison is not None:
-        print("\n".join(comparison_lines(result.comparison)))
-    for line in result.metadata["lineage"]["decision"]["reasons"]:
-        print(f"- {line}")
-    if result.promoted:
-        print(f"promoted{' (forced)' if result.forced else ''}: {args.models_dir}/CURRENT -> {result.model_id}")
-    else:
-        print(f"kept, not promoted: {args.models_dir}/CURRENT unchanged"
-              + ("" if args.no_promote else " (--force promotes anyway)"))
+    for result in run.results:
+        family_dir = args.models_dir if result.family == "incivility" else args.models_dir / "offtopic"
+        print(f"\n{result.family} candidate {result.model_id} -> {result.folder} (parent {result.parent or 'none'})")
+        if result.comparison is not None:
+            print("\n".join(comparison_lines(result.comparison)))
+        for line in result.metadata["lineage"]["decision"]["reasons"]:
+            print(f"- {line}")
+        if result.promoted:
+            print(f"promoted{' (forced)' if result.forced else ''}: {family_dir}/CURRENT -> {result.model_id}")
+        else:
+            print(f"kept, not promoted: {family_dir}/CURRENT unchanged" + ("" if args.no_promote else " (--force promotes anyway)"))
     return 0

@@ -9,9 +9,12 @@ def offtopic_card(meta: dict[str, Any]) -> str:
     tm = meta.get("train_metrics", {})
     test = meta.get("test_metrics")
     th = meta["thresholds"]["off_topic"]
+    from moderate.card import what_changed
+
     lines = [
         f"# Off-topic model {meta['model_id']}",
         "",
+        *what_changed(meta),
         "**What it does.** For a reader comment and the article it sits under (title and body, any length),",
         "the calibrated probability that a moderator would call the comment off-topic: about something else",
         "(another story, spam, a feud that left the subject) or content-free filler that could sit under any",

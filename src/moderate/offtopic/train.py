@@ -17,6 +17,7 @@ including the seed page, is never read here):
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -72,15 +73,20 @@ def pair_features(featurizer: RelevanceFeaturizer, data: D.OffTopicData, frame: 
     return featurizer.transform(frame["text"].tolist(), article_of, articles, parents)
 
 
-def prepare(data_dir: Path, params: dict[str, Any], seed: int) -> tuple[D.OffTopicData, Prepared]:
+def prepare(data_dir: Path, params: dict[str, Any], seed: int,
+            site: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> tuple[D.OffTopicData, Prepared]:
+    """The featurizer fitted and every training pair featurized. ``site``: ``(articles, pairs)`` of a
+    site's own labels (:mod:`moderate.retrain.offtopic`), added to the training part."""
     data = D.load(data_dir)
+    if site is not None:
+        data = D.OffTopicData(pd.concat([data.articles, site[0]]), pd.concat([data.pairs, site[1]], ignore_index=True))
     articles = data.articles[data.articles["split"] == "train"]
     page_comments = D.page_comments(data_dir, split="train")
     featurizer = RelevanceFeaturizer(n_components=params["n_components"], random_state=seed)
     featurizer.fit(data.article_tuples(list(articles.index)), page_comments["text"].tolist())
     human = data.pairs[data.pairs["split"] == "train"].reset_index(drop=True)
-    weak = D.weak_pairs(page_comments, articles, seed=seed, title_only_share=params["weak_title_only"],
-                        exclude=set(human["text"]))
+    weak = D.weak_pairs(page_comments, articles[articles["source"] != "site"], seed=seed,
+                        title_only_share=params["weak_title_only"], exclude=set(human["text"]))
     prepared = Prepared(featurizer, human, pair_features(featurizer, data, human), weak,
                         pair_features(featurizer, data, weak))
     return data, prepared
@@ -147,12 +153,13 @@ def fit(p: Prepared, params: dict[str, Any], seed: int) -> tuple[OffTopicModel, 
     return model, train_metrics
 
 
-def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int) -> str:
+def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int, extra: str = "") -> str:
     h = hashlib.sha256()
     for name in ("articles.jsonl", "pairs.jsonl", "labels.tsv"):
         h.update((Path(data_dir) / D.OFFTOPIC_DIR / name).read_bytes())
     h.update(repr(sorted(params.items())).encode())
     h.update(str(seed).encode())
+    h.update(extra.encode())  # e.g. a site's own labels (moderate train --labels)
     # the method too: the code of the featurizer and the model (a changed method is a new model id)
     from moderate.offtopic import features, model
 
@@ -161,19 +168,27 @@ def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int) -> str:
     return h.hexdigest()
 
 
-def train_and_save(data_dir: Path = Path("data"), models_dir: Path = Path("models"), seed: int = 0,
-                   params: dict[str, Any] | None = None, promote: bool = True, evaluate: bool = True) -> Path:
-    """Train, write the model folder (and its evaluation), and point ``models/offtopic/CURRENT`` at it."""
+def fit_offtopic(data_dir: Path = Path("data"), seed: int = 0, params: dict[str, Any] | None = None,
+                 site: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> tuple[D.OffTopicData, OffTopicModel, dict[str, Any], float]:
+    """Fit on the training part (plus ``site``, see :func:`prepare`): ``(data, model, train_metrics, seconds)``."""
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    started = time.perf_counter()
+    data, prepared = prepare(Path(data_dir), params, seed, site)
+    model, train_metrics = fit(prepared, params, seed)
+    return data, model, train_metrics, time.perf_counter() - started
+
+
+def write_offtopic(model: OffTopicModel, train_metrics: dict[str, Any], seconds: float, data: D.OffTopicData,
+                   data_dir: Path = Path("data"), models_dir: Path = Path("models"), seed: int = 0,
+                   params: dict[str, Any] | None = None, evaluate: bool = True, fingerprint_extra: str = "",
+                   extra_metadata: dict[str, Any] | None = None, extra_files: dict[str, bytes] | None = None) -> Path:
+    """Write ``models_dir/offtopic/<model_id>/`` (atomic) with its evaluation; not made current here."""
     from moderate.offtopic.card import offtopic_card
     from moderate.offtopic.evaluate import evaluate_offtopic, to_markdown
 
     params = {**DEFAULT_PARAMS, **(params or {})}
-    started = time.perf_counter()
-    data, prepared = prepare(Path(data_dir), params, seed)
-    model, train_metrics = fit(prepared, params, seed)
-    seconds = time.perf_counter() - started
     created = datetime.now(timezone.utc)
-    fingerprint = _fingerprint(Path(data_dir), params, seed)
+    fingerprint = _fingerprint(Path(data_dir), params, seed, fingerprint_extra)
     model_id = f"offtopic-{created:%Y%m%d}-{fingerprint[:8]}"
     labels = data.pairs
     metadata: dict[str, Any] = {
@@ -194,16 +209,26 @@ def train_and_save(data_dir: Path = Path("data"), models_dir: Path = Path("model
         },
         "train_metrics": train_metrics,
         "training_seconds": round(seconds, 1),
+        **(extra_metadata or {}),
     }
-    folder = Path(models_dir) / SUBDIR / model_id
-    registry.save_model_folder(folder, model, metadata, card=offtopic_card(metadata))
+    files = dict(extra_files or {})
     if evaluate:
         report = evaluate_offtopic(model, Path(data_dir))
-        registry.write_json(folder / "evaluation.json", report)
-        registry.write_text_atomic(folder / "evaluation.md", to_markdown(report, model_id))
         metadata["test_metrics"] = report["summary"]
-        registry.write_json(folder / registry.METADATA_NAME, {**registry.read_metadata(folder), "test_metrics": report["summary"]})
-        registry.write_text_atomic(folder / registry.CARD_NAME, offtopic_card(registry.read_metadata(folder)))
+        files["evaluation.json"] = (json.dumps(report, indent=2, default=registry._json_default) + "\n").encode()
+        files["evaluation.md"] = to_markdown(report, model_id).encode()
+    folder = Path(models_dir) / SUBDIR / model_id
+    registry.save_model_folder(folder, model, metadata, card=offtopic_card(metadata), extra_files=files)
+    return folder
+
+
+def train_and_save(data_dir: Path = Path("data"), models_dir: Path = Path("models"), seed: int = 0,
+                   params: dict[str, Any] | None = None, promote: bool = True, evaluate: bool = True) -> Path:
+    """Train, write the model folder (and its evaluation), and point ``models/offtopic/CURRENT`` at it."""
+    data, model, train_metrics, seconds = fit_offtopic(data_dir, seed, params)
+    folder = write_offtopic(model, train_metrics, seconds, data, data_dir, models_dir, seed, params, evaluate)
     if promote:
-        registry.set_current(Path(models_dir) / SUBDIR, model_id)
+        from moderate.history import promote as promote_model
+
+        promote_model(Path(models_dir) / SUBDIR, folder.name, reason="moderate train-offtopic: rebuilt from data/labels/offtopic")
     return folder

@@ -7,7 +7,8 @@ Accepted files (by extension; CSV/TSV/JSON Lines may end in ``.gz``):
   :data:`LABEL_COLUMNS`. A label cell is ``0``/``1``, a fraction of raters in [0, 1], a boolean
   (``true``/``false``, ``yes``/``no``), or empty (not labelled). ``off_topic`` also takes the
   guideline's words: ``on`` -> 0, ``off`` and ``generic`` -> 1. Optional columns: ``article``
-  (the article's text) or ``article_id`` (needed for ``off_topic``), ``comment_id``,
+  (the article's text, with an optional ``title``) or ``article_id`` (needed for ``off_topic``;
+  joined to ``--articles``), ``comment_id``,
   ``labeler`` (or ``labeller``), ``labeled_at`` (or ``labelled_at``; any date pandas reads, UTC
   assumed when no zone is given).
 * **Label Studio JSON exports** (``.json``): the list of tasks Label Studio writes with
@@ -47,6 +48,7 @@ LABEL_COLUMNS: tuple[str, ...] = (*LABELS, OFF_TOPIC)
 #: Optional columns, with the spellings accepted for each.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "article": ("article", "article_text"),
+    "title": ("title", "article_title"),
     "article_id": ("article_id",),
     "comment_id": ("comment_id", "id"),
     "labeler": ("labeler", "labeller", "annotator"),
@@ -54,13 +56,13 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Columns of :attr:`LabelFile.rows`.
 ROW_COLUMNS: tuple[str, ...] = (
-    "text", "key", *LABEL_COLUMNS, "article", "article_id", "comment_id", "labeler", "labeled_at", "file", "line",
+    "text", "key", *LABEL_COLUMNS, "article", "title", "article_id", "comment_id", "labeler", "labeled_at", "file", "line",
 )
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 _OFFTOPIC_WORDS = {"on": 0.0, "off": 1.0, "generic": 1.0}
-#: How many bad rows a report lists one by one (all are counted).
-MAX_LISTED = 20
+#: How many skipped rows the command prints one by one (all are counted, and --skipped writes all).
+MAX_LISTED = 10
 
 
 @dataclass
@@ -73,8 +75,7 @@ class LabelFileReport:
     rows_read: int = 0
     rows_used: int = 0
     skipped: Counter = field(default_factory=Counter)  # reason -> rows
-    #: (row, reason) of the first MAX_LISTED skipped rows; rows count data rows from 1 (a Label
-    #: Studio export: tasks)
+    #: (row, reason) of every skipped row; rows count data rows from 1 (a Label Studio export: tasks)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     label_counts: dict[str, int] = field(default_factory=dict)  # label -> rows with a value
@@ -82,8 +83,7 @@ class LabelFileReport:
 
     def skip(self, line: int, reason: str) -> None:
         self.skipped[reason] += 1
-        if len(self.bad_rows) < MAX_LISTED:
-            self.bad_rows.append((line, reason))
+        self.bad_rows.append((line, reason))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -276,7 +276,8 @@ def _labelstudio_records(path: Path) -> list[dict[str, Any]]:
         data = task.get("data") or {}
         text = next((data.get(c) for c in TEXT_COLUMN_CANDIDATES if data.get(c) is not None), None)
         base = {
-            "_line": number, "text": text, "article": data.get("article"), "article_id": data.get("article_id"),
+            "_line": number, "text": text, "article": data.get("article"), "title": data.get("title"),
+            "article_id": data.get("article_id"),
             "comment_id": data.get("comment_id", task.get("id")),
         }
         annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]

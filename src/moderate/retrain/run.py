@@ -1,16 +1,19 @@
-"""``moderate train --labels FILE...``: a site's labels -> a candidate model -> compared -> promoted or kept.
+"""``moderate train --labels FILE...``: a site's labels -> candidates -> compared -> promoted or kept.
 
-1. Read the label files (:mod:`moderate.retrain.labelfile`); print what was read, used, skipped.
-2. Add them to the labels the current model was trained with (its ``site_labels.csv.gz``), so
-   each week's labels build on the last; a file already in that lineage (same sha256) is not
-   added twice.
+1. Read the label files (:mod:`moderate.retrain.labelfile`); say what was read, used, skipped.
+   ``article_id`` values are joined to ``articles`` (``--articles``) to give off-topic pairs their
+   article.
+2. For each model family with new labels (incivility: ``models/``, any of the five labels;
+   off-topic: ``models/offtopic/``, ``off_topic`` with an article), add them to the labels that
+   family's current model was trained with (its ``site_labels.csv.gz``), so each week's labels
+   build on the last; a file already in that lineage (same sha256) is not added twice.
 3. Resolve duplicates and hold out the fixed slice (:mod:`moderate.retrain.merge`).
-4. Fit a candidate on the shipped corpora plus the site's training rows.
-5. Score the shipped test split and the held-out slice with both models and apply the rule
+4. Fit a candidate (shipped data plus the site's training rows).
+5. Score the same held-out rows with both models and apply the rule
    (:mod:`moderate.retrain.compare`).
-6. Write the candidate's folder (atomic; a crash before this leaves nothing behind and the
-   current model untouched) with its lineage, and promote it when the rule says so or
-   ``force`` is set. Both are logged in ``models/registry.jsonl``.
+6. Write the candidate's folder (atomic: a crash before this leaves nothing behind and the current
+   model untouched) with its lineage, and promote it when the rule says so or ``force`` is set.
+   Both are logged in the family's ``registry.jsonl``.
 """
 
 from __future__ import annotations
@@ -28,37 +31,50 @@ import pandas as pd
 from moderate import history, registry
 from moderate.errors import InputError
 from moderate.retrain.compare import DEFAULT_MIN_GAIN, DEFAULT_TOLERANCE, compare
-from moderate.retrain.labelfile import (
-    LABEL_COLUMNS,
-    ROW_COLUMNS,
-    LabelFileReport,
-    read_label_file,
-)
+from moderate.retrain.labelfile import LABEL_COLUMNS, MAX_LISTED, ROW_COLUMNS, LabelFileReport, read_label_file
 from moderate.retrain.merge import MergePolicy, resolve_duplicates
 from moderate.schema import LABELS, OFF_TOPIC
 
 SITE_LABELS_NAME = "site_labels.csv.gz"
+OFFTOPIC_SUBDIR = "offtopic"
 
 
 @dataclass
 class RetrainResult:
-    """What :func:`retrain` did."""
+    """One family's candidate: where it is and what was decided."""
 
+    family: str  # "incivility" | "offtopic"
     model_id: str
     folder: Path
     parent: str | None
     promoted: bool
     forced: bool
     comparison: dict[str, Any] | None
-    reports: list[LabelFileReport]
     metadata: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
-def _read_site_labels(folder: Path) -> pd.DataFrame:
-    path = folder / SITE_LABELS_NAME
-    if not path.is_file():
+@dataclass
+class RetrainRun:
+    """What :func:`retrain` did: the file reports and a result per family that had new labels."""
+
+    reports: list[LabelFileReport]
+    incivility: RetrainResult | None = None
+    offtopic: RetrainResult | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def results(self) -> list[RetrainResult]:
+        return [r for r in (self.incivility, self.offtopic) if r is not None]
+
+
+def _read_site_labels(folder: Path | None) -> pd.DataFrame:
+    path = None if folder is None else folder / SITE_LABELS_NAME
+    if path is None or not path.is_file():
         return pd.DataFrame(columns=list(ROW_COLUMNS))
-    frame = pd.read_csv(path, dtype={"article_id": str, "comment_id": str, "labeler": str}, keep_default_na=True)
+    frame = pd.read_csv(path, dtype={"article_id": str, "comment_id": str, "labeler": str, "title": str, "article": str})
+    for column in ROW_COLUMNS:
+        if column not in frame:
+            frame[column] = None
     frame["labeled_at"] = pd.to_datetime(frame["labeled_at"], utc=True)
     for label in LABEL_COLUMNS:
         frame[label] = frame[label].astype("float64")
@@ -67,25 +83,127 @@ def _read_site_labels(folder: Path) -> pd.DataFrame:
 
 def _site_labels_bytes(rows: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
-    rows.to_csv(buffer, index=False)
+    rows[list(ROW_COLUMNS)].to_csv(buffer, index=False)
     return gzip.compress(buffer.getvalue().encode("utf-8"), mtime=0)
 
 
-def load_label_files(paths: Sequence[str | Path], text_col: str | None = None, first_index: int = 0,
-                     skip_sha256: set[str] | frozenset[str] = frozenset()) -> tuple[pd.DataFrame, list[LabelFileReport]]:
-    """Read every file; returns the usable rows of all of them and one report per file."""
+def skipped_rows(reports: Sequence[LabelFileReport]) -> pd.DataFrame:
+    """Every skipped row of every file: ``file, row, reason``."""
+    return pd.DataFrame([(r.path, line, reason) for r in reports for line, reason in r.bad_rows],
+                        columns=["file", "row", "reason"])
+
+
+def read_label_files(paths: Sequence[str | Path], text_col: str | None = None) -> tuple[pd.DataFrame, list[LabelFileReport]]:
+    """Read every file; the usable rows of all of them (``file`` = position in ``paths``) and one report per file."""
     frames, reports = [], []
-    for offset, path in enumerate(paths):
-        label_file = read_label_file(path, text_col=text_col, file_index=first_index + offset)
-        if label_file.report.sha256 in skip_sha256:
-            label_file.report.notes["already in the current model's labels: not added again"] = label_file.report.rows_used
-            label_file.report.rows_used = 0
-            reports.append(label_file.report)
-            continue
+    for index, path in enumerate(paths):
+        label_file = read_label_file(path, text_col=text_col, file_index=index)
         frames.append(label_file.rows)
         reports.append(label_file.report)
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(ROW_COLUMNS))
     return rows, reports
+
+
+def join_articles(rows: pd.DataFrame, articles: Mapping[str, tuple[str | None, str]] | None,
+                  notes: list[str]) -> pd.DataFrame:
+    """Fill ``article``/``title`` of ``off_topic`` rows from ``articles`` by ``article_id``; an
+    ``off_topic`` value whose article cannot be found is dropped (and counted in ``notes``)."""
+    from moderate.score import _article_key
+
+    rows = rows.copy()
+    wanted = rows[OFF_TOPIC].notna() & rows["article"].isna()
+    if not wanted.any():
+        return rows
+    found = 0
+    for i in np.flatnonzero(wanted.to_numpy()):
+        article = None if articles is None else articles.get(_article_key(rows.at[i, "article_id"]))
+        if article is None:
+            rows.at[i, OFF_TOPIC] = np.nan
+        else:
+            rows.at[i, "title"], rows.at[i, "article"] = article
+            found += 1
+    missing = int(wanted.sum()) - found
+    if missing:
+        where = "not in --articles" if articles is not None else "no --articles table given"
+        notes.append(f"off_topic ignored on {missing:,} rows: their article_id is {where}")
+    return rows
+
+
+@dataclass
+class _Lineage:
+    parent_folder: Path | None
+    parent_meta: dict[str, Any]
+    inherited: pd.DataFrame
+    inherited_files: list[dict[str, Any]]
+    new_rows: pd.DataFrame
+    new_files: list[dict[str, Any]]
+
+    @property
+    def all_rows(self) -> pd.DataFrame:
+        if self.inherited.empty:
+            return self.new_rows.reset_index(drop=True)
+        return pd.concat([self.inherited, self.new_rows], ignore_index=True)
+
+
+def _lineage(family_dir: Path, rows: pd.DataFrame, reports: list[LabelFileReport], notes: list[str], family: str) -> _Lineage:
+    """The family's current model, the labels it inherited, and the new rows not already in them."""
+    folder, meta = None, {}
+    if (family_dir / registry.CURRENT_NAME).is_file():
+        folder = family_dir / registry.current_model_id(family_dir)
+        meta = registry.read_metadata(folder)
+    # a file entry's "added_in" is "self" in the model that added it, that model's id once inherited
+    inherited_files = [
+        {**f, "added_in": meta["model_id"] if f.get("added_in") == "self" else f.get("added_in")}
+        for f in meta.get("lineage", {}).get("label_files", [])
+    ]
+    known = {f["sha256"] for f in inherited_files}
+    offset = len(inherited_files)
+    keep = []
+    new_files = []
+    for index, report in enumerate(reports):
+        if report.sha256 in known:
+            notes.append(f"{family}: {report.path} is already in {meta.get('model_id')}'s labels: not added again")
+            continue
+        keep.append(index)
+        new_files.append({**report.to_dict(), "added_in": "self"})
+    new_rows = rows[rows["file"].isin(keep)].copy()
+    new_rows["file"] = new_rows["file"].map({old: offset + k for k, old in enumerate(keep)})
+    return _Lineage(folder, meta, _read_site_labels(folder), inherited_files, new_rows, new_files)
+
+
+def _decide(comparison: dict[str, Any] | None, promote: bool, force: bool) -> dict[str, Any]:
+    by_rule = comparison["promote"] if comparison is not None else True
+    do_promote = promote and (by_rule or force)
+    return {
+        "promoted": do_promote, "forced": do_promote and not by_rule,
+        "reasons": comparison["reasons"] if comparison is not None else ["no current model to compare with"],
+    }
+
+
+def _finish(family: str, family_dir: Path, model_id: str, folder: Path, lineage: dict[str, Any],
+            by: str | None, reason: str) -> RetrainResult:
+    decision = lineage["decision"]
+    summary = "; ".join(decision["reasons"])
+    history.log_event(family_dir, {"event": "trained", "model_id": model_id, "parent": lineage["parent"],
+                                   "promoted": decision["promoted"], "forced": decision["forced"], "by": by,
+                                   "reason": (reason + ": " if reason else "") + summary})
+    if decision["promoted"]:
+        history.promote(family_dir, model_id, by=by, forced=decision["forced"],
+                        reason=(reason + ": " if reason else "") + ("forced: " if decision["forced"] else "") + summary)
+    return RetrainResult(family, model_id, folder, lineage["parent"], decision["promoted"], decision["forced"],
+                         lineage["comparison"], registry.read_metadata(folder))
+
+
+def _lineage_record(lin: _Lineage, resolved: pd.DataFrame, merged_away: int, policy: MergePolicy,
+                    stats: dict[str, Any], comparison: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "parent": lin.parent_meta.get("model_id"),
+        "label_files": lin.inherited_files + lin.new_files,
+        "site_rows": {"total": int(len(lin.all_rows)), "inherited": int(len(lin.inherited)), "new": int(len(lin.new_rows)),
+                      "duplicates_merged": merged_away, "texts": int(len(resolved)), **stats},
+        "merge_policy": policy.to_dict(),
+        "comparison": comparison,
+    }
 
 
 def retrain(
@@ -101,85 +219,113 @@ def retrain(
     params: Mapping[str, Any] | None = None,
     sources: Sequence[str] | None = None,
     text_col: str | None = None,
+    articles: Mapping[str, tuple[str | None, str]] | None = None,
+    families: Sequence[str] = ("incivility", "offtopic"),
     by: str | None = None,
     reason: str = "",
     corpus: pd.DataFrame | None = None,
+    skipped_path: str | Path | None = None,
     log: Callable[[str], None] = lambda message: None,
-) -> RetrainResult:
-    """Run steps 1-6 of the module doc and return what happened."""
-    from moderate.train import fit_candidate, write_candidate
-
+) -> RetrainRun:
+    """Run steps 1-6 of the module doc for each family with new labels. ``skipped_path``: write every
+    skipped row (file, row, reason) there as CSV."""
     policy = policy or MergePolicy()
     models_dir = Path(models_dir)
-    parent_folder = None
-    parent_meta: dict[str, Any] = {}
-    if (models_dir / registry.CURRENT_NAME).is_file():
-        parent_folder = models_dir / registry.current_model_id(models_dir)
-        parent_meta = registry.read_metadata(parent_folder)
-    # a file entry's "added_in" is "self" in the model that added it, that model's id once inherited
-    inherited_files = [
-        {**f, "added_in": parent_meta["model_id"] if f.get("added_in") == "self" else f.get("added_in")}
-        for f in parent_meta.get("lineage", {}).get("label_files", [])
-    ]
-    inherited = _read_site_labels(parent_folder) if parent_folder is not None else pd.DataFrame(columns=list(ROW_COLUMNS))
-    new_rows, reports = load_label_files(label_paths, text_col, first_index=len(inherited_files),
-                                         skip_sha256={f["sha256"] for f in inherited_files})
+    rows, reports = read_label_files(label_paths, text_col)
     for report in reports:
         log(report_line(report))
-    if new_rows.empty:
+    if skipped_path is not None:
+        skipped_rows(reports).to_csv(skipped_path, index=False)
+        log(f"every skipped row: {skipped_path}")
+    if rows.empty:
         raise InputError("no usable label rows in " + ", ".join(map(str, label_paths)) + " (see the reasons above)")
-    all_rows = pd.concat([inherited, new_rows], ignore_index=True) if len(inherited) else new_rows
-    resolved, merged_away = resolve_duplicates(all_rows, policy.duplicates)
-    log(f"site labels: {len(all_rows):,} rows ({len(inherited):,} inherited from {parent_meta.get('model_id', 'no parent')}), "
-        f"{merged_away:,} merged as duplicates ({policy.duplicates}) -> {len(resolved):,} texts")
-    n_offtopic = int(resolved[OFF_TOPIC].notna().sum())
-    if n_offtopic:
-        log(f"off_topic: {n_offtopic:,} labelled texts kept in the label set; the incivility model does not train on them "
-            "and the off-topic model does not take site labels yet")
+    run = RetrainRun(reports)
+    rows = join_articles(rows, articles, run.notes)
+    has_incivility = rows[list(LABELS)].notna().any(axis=1)
+    if "incivility" in families and has_incivility.any():
+        run.incivility = _retrain_incivility(rows[has_incivility], reports, models_dir, data_dir, policy, tolerance,
+                                             min_gain, force, promote, seed, params, sources, corpus, by, reason, run.notes, log)
+    has_offtopic = rows[OFF_TOPIC].notna() & rows["article"].notna()
+    if "offtopic" in families and has_offtopic.any():
+        run.offtopic = _retrain_offtopic(rows[has_offtopic], reports, models_dir, Path(data_dir or "data"), policy,
+                                         tolerance, min_gain, force, promote, seed, by, reason, run.notes, log)
+    if not run.results:
+        raise InputError("the label files have no label for the model families asked for (" + ", ".join(families) + ")")
+    for note in run.notes:
+        log(note)
+    return run
 
+
+def _retrain_incivility(rows, reports, models_dir, data_dir, policy, tolerance, min_gain, force, promote, seed,
+                        params, sources, corpus, by, reason, notes, log) -> RetrainResult | None:
+    from moderate.train import fit_candidate, write_candidate
+
+    lin = _lineage(models_dir, rows, reports, notes, "incivility")
+    if lin.new_rows.empty:
+        notes.append("incivility: no new labels; the model is unchanged")
+        return None
+    all_rows = lin.all_rows
+    resolved, merged_away = resolve_duplicates(all_rows, policy.duplicates)
+    log(f"incivility: {len(all_rows):,} labelled rows ({len(lin.inherited):,} inherited from "
+        f"{lin.parent_meta.get('model_id', 'no parent')}), {merged_away:,} merged as duplicates ({policy.duplicates}) "
+        f"-> {len(resolved):,} texts")
     candidate = fit_candidate(data_dir, params, seed, sources=sources, site=resolved, policy=policy, corpus=corpus, log=log)
     merged = candidate.merged
     comparison = None
-    if parent_folder is not None:
-        log(f"scoring the shipped test split and {len(merged.holdout):,} held-out site rows with {parent_folder.name}")
-        parent = registry.load_model(parent_folder)
-        hold_texts = merged.holdout["text"].tolist()
+    if lin.parent_folder is not None:
+        log(f"scoring the shipped test split and {len(merged.holdout):,} held-out site rows with {lin.parent_folder.name}")
+        parent = registry.load_model(lin.parent_folder)
+        hold = merged.holdout["text"].tolist()
+        empty = np.zeros((0, len(LABELS)))
         comparison = compare(
             candidate.test, parent.predict_proba(candidate.test["text"].tolist()), candidate.test_probs,
-            merged.holdout, parent.predict_proba(hold_texts), candidate.estimator.predict_proba(hold_texts)
-            if hold_texts else np.zeros((0, len(LABELS))),
-            tolerance=tolerance, min_gain=min_gain,
+            merged.holdout, parent.predict_proba(hold) if hold else empty,
+            candidate.estimator.predict_proba(hold) if hold else empty, tolerance=tolerance, min_gain=min_gain,
         )
-    files = inherited_files + [{**r.to_dict(), "added_in": "self"} for r in reports if r.rows_used]
-    lineage = {
-        "parent": parent_meta.get("model_id"),
-        "label_files": files,
-        "site_rows": {
-            "total": len(all_rows), "inherited": len(inherited), "new": len(new_rows),
-            "duplicates_merged": merged_away, "texts": len(resolved), "off_topic_texts": n_offtopic,
-            **merged.stats,
-        },
-        "merge_policy": policy.to_dict(),
-        "comparison": comparison,
-    }
-    promoted_by_rule = comparison["promote"] if comparison is not None else True
-    do_promote = promote and (promoted_by_rule or force)
-    forced = do_promote and not promoted_by_rule
-    lineage["decision"] = {
-        "promoted": do_promote, "forced": forced,
-        "reasons": comparison["reasons"] if comparison is not None else ["no current model to compare with"],
-    }
+    lineage = _lineage_record(lin, resolved, merged_away, policy, merged.stats, comparison)
+    lineage["decision"] = _decide(comparison, promote, force)
     result = write_candidate(candidate, models_dir, extra_metadata={"lineage": lineage},
-                             extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows[list(ROW_COLUMNS)])}, log=log)
-    history.log_event(models_dir, {"event": "trained", "model_id": result.model_id, "parent": lineage["parent"],
-                                   "promoted": do_promote, "forced": forced, "by": by,
-                                   "reason": reason or "; ".join(lineage["decision"]["reasons"])})
-    if do_promote:
-        summary = "; ".join(lineage["decision"]["reasons"])
-        history.promote(models_dir, result.model_id, by=by, forced=forced,
-                        reason=(reason + ": " if reason else "") + ("forced: " if forced else "") + summary)
-    return RetrainResult(result.model_id, result.folder, lineage["parent"], do_promote, forced, comparison,
-                         reports, result.metadata)
+                             extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows)}, log=log)
+    return _finish("incivility", models_dir, result.model_id, result.folder, lineage, by, reason)
+
+
+def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, min_gain, force, promote, seed,
+                      by, reason, notes, log) -> RetrainResult | None:
+    import hashlib
+
+    from moderate.offtopic.load import load_offtopic
+    from moderate.offtopic.train import write_offtopic
+    from moderate.retrain.offtopic import comparison_rows, fit_site_offtopic
+
+    family_dir = models_dir / OFFTOPIC_SUBDIR
+    lin = _lineage(family_dir, rows, reports, notes, "off-topic")
+    if lin.new_rows.empty:
+        notes.append("off-topic: no new labels; the model is unchanged")
+        return None
+    all_rows = lin.all_rows
+    resolved, merged_away = resolve_duplicates(all_rows, policy.duplicates)
+    log(f"off-topic: {len(all_rows):,} labelled pairs ({len(lin.inherited):,} inherited), {merged_away:,} merged "
+        f"-> {len(resolved):,} texts; fitting the off-topic candidate")
+    meta = lin.parent_meta
+    params = meta.get("params")
+    data, model, train_metrics, seconds, pairs = fit_site_offtopic(data_dir, resolved, policy, seed, params)
+    comparison = None
+    if lin.parent_folder is not None:
+        parent = load_offtopic(lin.parent_folder).estimator
+        rows_ = comparison_rows(data, pairs, parent, model)
+        comparison = compare(rows_["test"], rows_["parent_test"], rows_["candidate_test"], rows_["holdout"],
+                             rows_["parent_holdout"], rows_["candidate_holdout"], tolerance=tolerance,
+                             min_gain=min_gain, labels=(OFF_TOPIC,))
+    stats = {"site_train": int((pairs["split"] == "train").sum()), "site_holdout": int((pairs["split"] == "holdout").sum()),
+             "site_articles": int(pairs["article_id"].nunique())}
+    lineage = _lineage_record(lin, resolved, merged_away, policy, stats, comparison)
+    lineage["decision"] = _decide(comparison, promote, force)
+    site_hash = hashlib.sha256(pd.util.hash_pandas_object(pairs[["pair_id", "target", "split"]], index=False)
+                               .to_numpy().tobytes()).hexdigest()
+    folder = write_offtopic(model, train_metrics, seconds, data, data_dir, models_dir, seed, params,
+                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())),
+                            extra_metadata={"lineage": lineage}, extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows)})
+    return _finish("offtopic", family_dir, folder.name, folder, lineage, by, reason)
 
 
 def report_line(report: LabelFileReport) -> str:
@@ -195,5 +341,5 @@ def report_line(report: LabelFileReport) -> str:
         parts.append("unknown columns ignored: " + ", ".join(report.unknown_columns))
     text = "; ".join(parts)
     if report.bad_rows:
-        text += "\n  first skipped rows: " + "; ".join(f"row {line}: {reason}" for line, reason in report.bad_rows[:10])
+        text += "\n  first skipped rows: " + "; ".join(f"row {line}: {reason}" for line, reason in report.bad_rows[:MAX_LISTED])
     return text
