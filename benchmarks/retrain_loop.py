@@ -56,13 +56,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site-source", default="olid")
     parser.add_argument("--sizes", nargs="+", type=int, default=[200, 500, 1000, 2000])
-    parser.add_argument("--strategies", nargs="+", default=["random", "queue"], choices=["random", "queue"])
+    parser.add_argument("--strategies", nargs="+", default=["random", "queue"], choices=["random", "queue", "hybrid"])
     parser.add_argument("--timing-labels", type=int, default=5000, help="0 skips the timing run")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/retrain_loop"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--site-weights", nargs="+", type=float, default=None,
                         help="site weights to compare (default: the merge policy's default only)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite results.md and curve.png from --out/results.json (after an interrupted run)")
     args = parser.parse_args(argv)
+    if args.report_only:
+        results = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        results.setdefault("peak_rss_mb", None)
+        (args.out / "results.md").write_text(markdown(results), encoding="utf-8")
+        plot(results, args.out / "curve.png")
+        print(markdown(results))
+        return 0
 
     from moderate import corpora, history, registry
     from moderate.queue import select
@@ -99,8 +108,13 @@ def main(argv: list[str] | None = None) -> int:
                 if pool_probs is None:
                     pool_probs = base_model.predict_proba(pool["text"].tolist())
                 cols = [base_model.labels.index(label) for label in labels]
-                picks = select(pool["text"].tolist(), pool_probs[:, cols], labels, base_model.thresholds, n)
-                picked = pool.iloc[picks["row"].to_numpy()]
+                k = n if strategy == "queue" else n // 2
+                picks = select(pool["text"].tolist(), pool_probs[:, cols], labels, base_model.thresholds, k)
+                rows = picks["row"].to_numpy()
+                if strategy == "hybrid":  # half uncertain, half the fixed random order (skipping the uncertain picks)
+                    taken = set(rows.tolist())
+                    rows = np.r_[rows, [i for i in order if i not in taken][: n - len(rows)]]
+                picked = pool.iloc[rows]
             path = write_labels(Path(tmp) / f"{strategy}-{n}.csv", pd.concat([picked, held]), labels)
             t1 = time.perf_counter()
             result = retrain([path], models_dir=models_dir, promote=False, seed=args.seed, sources=sources,
@@ -186,6 +200,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     if base is not None:
         ax.axhline(base, color="grey", linestyle="--", label="base model (no site labels)")
     ax.set_xscale("log")
+    ax.minorticks_off()
     ax.set_xticks(results["sizes"], [str(n) for n in results["sizes"]])
     ax.set_xlabel("new labels from the site")
     ax.set_ylabel("held-out mean ROC AUC")
