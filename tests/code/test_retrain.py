@@ -18,7 +18,11 @@ from moderate.retrain.compare import MIN_CLASS, compare
 from moderate.retrain.labelfile import read_label_file, sha256_of
 from moderate.retrain.merge import MergePolicy, in_holdout, merge, resolve_duplicates
 from moderate.schema import LABELS
-from tests.conftest import TINY_PARAMS
+
+#: Small vectorisers and two calibration folds: the same as conftest's tiny model (kept here because
+#: test modules cannot import conftest when pytest runs without the checkout on sys.path).
+TINY_PARAMS = {"word_min_df": 1, "char_min_df": 1, "word_max_features": 2000, "char_max_features": 2000,
+               "calibration_folds": 2}
 
 # --------------------------------------------------------------------------- label files
 
