@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site-source", default="olid")
     parser.add_argument("--sizes", nargs="+", type=int, default=[200, 500, 1000, 2000])
-    parser.add_argument("--strategies", nargs="+", default=["random", "queue"], choices=["random", "queue", "hybrid"])
+    parser.add_argument("--strategies", nargs="+", default=["random", "queue"], choices=["random", "queue", "hybrid", "queue-site"])
     parser.add_argument("--timing-labels", type=int, default=5000, help="0 skips the timing run")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/retrain_loop"))
     parser.add_argument("--seed", type=int, default=0)
@@ -108,8 +108,12 @@ def main(argv: list[str] | None = None) -> int:
                 if pool_probs is None:
                     pool_probs = base_model.predict_proba(pool["text"].tolist())
                 cols = [base_model.labels.index(label) for label in labels]
-                k = n if strategy == "queue" else n // 2
-                picks = select(pool["text"].tolist(), pool_probs[:, cols], labels, base_model.thresholds, k)
+                k = n // 2 if strategy == "hybrid" else n
+                thresholds = base_model.thresholds
+                if strategy == "queue-site":  # margins to the site's own boundary: the (1 - expected prevalence) quantile
+                    thresholds = {label: {"review": float(np.quantile(pool_probs[:, c], 1 - pool_probs[:, c].mean()))}
+                                  for label, c in zip(labels, cols)}
+                picks = select(pool["text"].tolist(), pool_probs[:, cols], labels, thresholds, k)
                 rows = picks["row"].to_numpy()
                 if strategy == "hybrid":  # half uncertain, half the fixed random order (skipping the uncertain picks)
                     taken = set(rows.tolist())

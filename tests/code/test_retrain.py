@@ -429,3 +429,16 @@ def test_train_labels_cli_reports_unusable_files(tmp_path: Path, capsys: pytest.
     assert "2 rows read, 0 used" in err and "empty text" in err and "no usable label rows" in err
     assert pd.read_csv(skipped)["row"].tolist() == [1, 2]
     assert main(["train", "--labels", str(tmp_path / "nope.csv"), "--models-dir", str(models_dir)]) == 2
+
+
+def test_offtopic_site_pairs_hold_out_the_shipped_test_texts() -> None:
+    from moderate.retrain.offtopic import site_pairs
+
+    rows = pd.DataFrame({"text": ["a shipped test comment", "a new comment"], "off_topic": [1.0, 0.0],
+                         "article": ["Story one.", "Story two."], "title": [None, "Two"], "labeler": [None, None]})
+    rows["key"] = rows["text"].map(corpora.normalise_key)
+    articles, pairs = site_pairs(rows, MergePolicy(holdout_share=0.0001), {"a shipped test comment"})
+    assert pairs.set_index("text")["split"].to_dict() == {"a shipped test comment": "holdout", "a new comment": "train"}
+    assert pairs["target"].tolist() == [1, 0] and pairs["label"].tolist() == ["off", "on"]
+    assert articles.loc[pairs["article_id"].iloc[0], "split"] == "holdout"  # not fitted on either
+    assert articles.loc[pairs["article_id"].iloc[1], "title"] == "Two"

@@ -32,14 +32,16 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def site_pairs(rows: pd.DataFrame, policy: MergePolicy) -> tuple[pd.DataFrame, pd.DataFrame]:
+def site_pairs(rows: pd.DataFrame, policy: MergePolicy,
+               guard_keys: set[str] | frozenset[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(articles, pairs)`` shaped like :class:`moderate.offtopic.data.OffTopicData`'s frames, from
-    resolved rows with an ``off_topic`` value and an ``article`` text. Held-out pairs get split
-    ``holdout`` (never ``train``); an article only they use is not fitted on either."""
+    resolved rows with an ``off_topic`` value and an ``article`` text. Held-out pairs (the policy's
+    slice, and texts in ``guard_keys``: the shipped held-out human labels) get split ``holdout``
+    (never ``train``); an article only they use is not fitted on either."""
     rows = rows[rows[OFF_TOPIC].notna() & rows["article"].notna()].reset_index(drop=True)
     titles = rows["title"].where(rows["title"].notna(), None).tolist()
     article_ids = [f"site-{_digest(str(t or ''), str(b))}" for t, b in zip(titles, rows["article"])]
-    held = [in_holdout(k, policy) for k in rows["key"]]
+    held = [in_holdout(k, policy) or k in guard_keys for k in rows["key"]]
     pairs = pd.DataFrame({
         "pair_id": [f"site-{_digest(k, a)}" for k, a in zip(rows["key"], article_ids)],
         "article_id": article_ids, "group": article_ids, "source": SITE_SOURCE, "author": None,
@@ -85,8 +87,11 @@ def comparison_rows(data: D.OffTopicData, pairs: pd.DataFrame, parent: Any, cand
 def fit_site_offtopic(data_dir: Path, rows: pd.DataFrame, policy: MergePolicy, seed: int = 0,
                       params: dict[str, Any] | None = None) -> tuple[D.OffTopicData, Any, dict[str, Any], float, pd.DataFrame]:
     """Fit an off-topic candidate with the site's pairs: ``(data, model, train_metrics, seconds, pairs)``."""
+    from moderate.corpora import normalise_key
     from moderate.offtopic.train import fit_offtopic
 
-    articles, pairs = site_pairs(rows, policy)
+    shipped = D.load(data_dir).pairs
+    guard = {normalise_key(t) for t in shipped.loc[shipped["split"] == "test", "text"]}
+    articles, pairs = site_pairs(rows, policy, guard)
     data, model, metrics, seconds = fit_offtopic(data_dir, seed, params, site=(articles, pairs))
     return data, model, metrics, seconds, pairs
