@@ -13,7 +13,6 @@ picks per label and the number of distinct threads picked. See README.md for the
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -30,7 +29,7 @@ GOAL_SECONDS = 120.0
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from score_throughput import cpu_model, peak_rss_mb
+from score_throughput import cpu_model, emit, peak_rss_mb  # noqa: E402
 
 
 def write_dump(path: Path, n_comments: int, threads: int, seed: int = 0) -> float:
@@ -119,12 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.n_comments, args.threads, args.n, args.chunk_size) < 1:
         parser.error("--n-comments, --threads, --n and --chunk-size must be positive")
     result = run_benchmark(args.n_comments, args.threads, args.n, args.model, args.chunk_size, args.seed)
-    if args.json == "-":
-        print(json.dumps(result, indent=2))
-    else:
-        print(format_result(result))
-        if args.json:
-            Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    emit(result, args.json, format_result)
     return 0
 
 

@@ -148,13 +148,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 1 or args.repeat < 1:
         parser.error("--n and --repeat must be positive")
     result = run_benchmark(args.n, args.model, args.repeat, args.seed)
-    if args.json == "-":
-        print(json.dumps(result, indent=2))
-    else:
-        print(format_result(result))
-        if args.json:
-            Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    emit(result, args.json, format_result)
     return 0
+
+
+def emit(result: dict[str, Any], json_path: str | None, format_result: Any) -> None:
+    """Print the result (JSON only with ``--json -``), and write it as JSON to ``--json PATH``."""
+    if json_path == "-":
+        print(json.dumps(result, indent=2))
+        return
+    print(format_result(result))
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
