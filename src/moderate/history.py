@@ -106,14 +106,22 @@ def _current_or_none(models_dir: Path) -> str | None:
     return current_model_id(models_dir) if (models_dir / CURRENT_NAME).is_file() else None
 
 
+_ANY = object()
+
+
 def promote(models_dir: Path, model_id: str, by: str | None = None, reason: str = "",
-            forced: bool = False, comparison: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Make ``model_id`` current and log it. Returns the event."""
+            forced: bool = False, comparison: dict[str, Any] | None = None,
+            expected_previous: Any = _ANY) -> dict[str, Any] | None:
+    """Make ``model_id`` current and log it. Returns the event, or None (nothing changed) when
+    ``expected_previous`` is given and is not the current model any more (a candidate is only
+    promoted over the model it was compared with)."""
     models_dir = Path(models_dir)
     if not (models_dir / model_id / METADATA_NAME).is_file():
         raise ModelError(f"no model folder {models_dir / model_id}")
     with locked(models_dir):
         previous = _current_or_none(models_dir)
+        if expected_previous is not _ANY and previous != expected_previous:
+            return None
         set_current(models_dir, model_id)
         event = {"event": "promote", "model_id": model_id, "previous": previous, "by": by,
                  "reason": reason, "forced": forced}

@@ -442,3 +442,39 @@ def test_offtopic_site_pairs_hold_out_the_shipped_test_texts() -> None:
     assert pairs["target"].tolist() == [1, 0] and pairs["label"].tolist() == ["off", "on"]
     assert articles.loc[pairs["article_id"].iloc[0], "split"] == "holdout"  # not fitted on either
     assert articles.loc[pairs["article_id"].iloc[1], "title"] == "Two"
+
+
+def test_site_labels_read_back_keep_texts_that_look_missing() -> None:
+    from moderate.retrain.run import SITE_LABELS_NAME, _read_site_labels, _site_labels_bytes
+
+    rows = _rows({"text": "None", "toxicity": 1.0, "labeler": "NA"}, {"text": "null", "toxicity": 0.0},
+                 {"text": "N/A", "toxicity": 0.0})
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / SITE_LABELS_NAME).write_bytes(_site_labels_bytes(rows))
+        back = _read_site_labels(Path(tmp))
+    assert back["text"].tolist() == ["None", "null", "N/A"] and back["key"].tolist() == ["none", "null", "n a"]
+    assert back["labeler"].iloc[0] == "NA"
+    assert resolve_duplicates(back)[1] == 0
+
+
+def test_a_candidate_is_not_promoted_over_a_model_it_was_not_compared_with(tmp_path: Path) -> None:
+    for model_id in ("m-a", "m-b", "m-c"):
+        _folder(tmp_path, model_id, "2026-11-01")
+    history.promote(tmp_path, "m-a")
+    history.promote(tmp_path, "m-b")  # someone promoted m-b while m-c was training against m-a
+    assert history.promote(tmp_path, "m-c", expected_previous="m-a") is None
+    assert registry.current_model_id(tmp_path) == "m-b"
+    assert history.promote(tmp_path, "m-c", expected_previous="m-b")["previous"] == "m-b"
+
+
+def test_retraining_on_the_same_labels_never_takes_the_parents_id(parent_dir: Path, tmp_path: Path) -> None:
+    site = _site_file(tmp_path / "week1.csv")
+    first = _retrain(parent_dir, [site])
+    assert first.promoted
+    again = tmp_path / "week1-again.csv"
+    pd.read_csv(site).assign(note="re-export").to_csv(again, index=False)  # same labels, another file
+    second = _retrain(parent_dir, [again], promote=False)
+    assert second.model_id != first.model_id and second.parent == first.model_id
+    assert registry.read_metadata(first.folder)["lineage"]["parent"] != first.model_id

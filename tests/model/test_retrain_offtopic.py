@@ -44,7 +44,7 @@ def test_offtopic_labels_make_an_offtopic_candidate(tmp_path: Path, capsys: pyte
     registry.set_current(models_dir / "offtopic", current)
     labels = _site_pairs(tmp_path / "pairs.csv")
     code = main(["train", "--labels", str(labels), "--articles", str(tmp_path / "articles.csv"),
-                 "--models-dir", str(models_dir), "--data-dir", str(ROOT / "data"), "--force", "--by", "test"])
+                 "--models-dir", str(models_dir), "--data-dir", str(ROOT / "data" / "comments"), "--force", "--by", "test"])
     assert code == 0
     out = capsys.readouterr().out
     assert "offtopic candidate" in out and "incivility" not in out  # off_topic labels only: one family

@@ -71,7 +71,9 @@ def _read_site_labels(folder: Path | None) -> pd.DataFrame:
     path = None if folder is None else folder / SITE_LABELS_NAME
     if path is None or not path.is_file():
         return pd.DataFrame(columns=list(ROW_COLUMNS))
-    frame = pd.read_csv(path, dtype={"article_id": str, "comment_id": str, "labeler": str, "title": str, "article": str})
+    # every string column as written: a comment "None" or "NA" is text, not a missing value
+    text_columns = ("text", "key", "article", "title", "article_id", "comment_id", "labeler", "labeled_at")
+    frame = pd.read_csv(path, dtype={c: str for c in text_columns}, keep_default_na=False, na_values=[""])
     for column in ROW_COLUMNS:
         if column not in frame:
             frame[column] = None
@@ -160,7 +162,10 @@ def _lineage(family_dir: Path, rows: pd.DataFrame, reports: list[LabelFileReport
     offset = len(inherited_files)
     keep = []
     new_files = []
+    present = set(rows["file"].tolist())
     for index, report in enumerate(reports):
+        if index not in present:  # no row of this file has a label for this family
+            continue
         if report.sha256 in known:
             notes.append(f"{family}: {report.path} is already in {meta.get('model_id')}'s labels: not added again")
             continue
@@ -187,10 +192,15 @@ def _finish(family: str, family_dir: Path, model_id: str, folder: Path, lineage:
     history.log_event(family_dir, {"event": "trained", "model_id": model_id, "parent": lineage["parent"],
                                    "promoted": decision["promoted"], "forced": decision["forced"], "by": by,
                                    "reason": (reason + ": " if reason else "") + summary})
-    if decision["promoted"]:
-        history.promote(family_dir, model_id, by=by, forced=decision["forced"],
-                        reason=(reason + ": " if reason else "") + ("forced: " if decision["forced"] else "") + summary)
-    return RetrainResult(family, model_id, folder, lineage["parent"], decision["promoted"], decision["forced"],
+    promoted = decision["promoted"]
+    if promoted:
+        event = history.promote(family_dir, model_id, by=by, forced=decision["forced"], expected_previous=lineage["parent"],
+                                reason=(reason + ": " if reason else "") + ("forced: " if decision["forced"] else "") + summary)
+        promoted = event is not None
+        if not promoted:
+            history.log_event(family_dir, {"event": "kept", "model_id": model_id, "by": by,
+                                           "reason": f"CURRENT changed during training (was {lineage['parent']}): not promoted"})
+    return RetrainResult(family, model_id, folder, lineage["parent"], promoted, decision["forced"] and promoted,
                          lineage["comparison"], registry.read_metadata(folder))
 
 
@@ -247,7 +257,10 @@ def retrain(
                                              min_gain, force, promote, seed, params, sources, corpus, by, reason, run.notes, log)
     has_offtopic = rows[OFF_TOPIC].notna() & rows["article"].notna()
     if "offtopic" in families and has_offtopic.any():
-        run.offtopic = _retrain_offtopic(rows[has_offtopic], reports, models_dir, Path(data_dir or "data"), policy,
+        from moderate.corpora import _resolve_dir
+
+        data_root = _resolve_dir(data_dir).parent  # data/comments -> data (labels/offtopic, pages/)
+        run.offtopic = _retrain_offtopic(rows[has_offtopic], reports, models_dir, data_root, policy,
                                          tolerance, min_gain, force, promote, seed, by, reason, run.notes, log)
     if not run.results:
         raise InputError("the label files have no label for the model families asked for (" + ", ".join(families) + ")")
@@ -284,6 +297,7 @@ def _retrain_incivility(rows, reports, models_dir, data_dir, policy, tolerance, 
         )
     lineage = _lineage_record(lin, resolved, merged_away, policy, merged.stats, comparison)
     lineage["decision"] = _decide(comparison, promote, force)
+    candidate.fingerprint["parent"] = lineage["parent"]  # a candidate never takes its parent's id
     result = write_candidate(candidate, models_dir, extra_metadata={"lineage": lineage},
                              extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows)}, log=log)
     return _finish("incivility", models_dir, result.model_id, result.folder, lineage, by, reason)
@@ -303,7 +317,11 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
         notes.append("off-topic: no new labels; the model is unchanged")
         return None
     all_rows = lin.all_rows
-    resolved, merged_away = resolve_duplicates(all_rows, policy.duplicates)
+    # one comment under two articles is two pairs: resolve duplicates per (text, article)
+    text_key = all_rows["key"]
+    paired = all_rows.assign(key=text_key + "\0" + all_rows["title"].fillna("") + "\0" + all_rows["article"].fillna(""))
+    resolved, merged_away = resolve_duplicates(paired, policy.duplicates)
+    resolved["key"] = resolved["key"].str.split("\0", n=1).str[0]
     log(f"off-topic: {len(all_rows):,} labelled pairs ({len(lin.inherited):,} inherited), {merged_away:,} merged "
         f"-> {len(resolved):,} texts; fitting the off-topic candidate")
     meta = lin.parent_meta
@@ -323,7 +341,7 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
     site_hash = hashlib.sha256(pd.util.hash_pandas_object(pairs[["pair_id", "target", "split"]], index=False)
                                .to_numpy().tobytes()).hexdigest()
     folder = write_offtopic(model, train_metrics, seconds, data, data_dir, models_dir, seed, params,
-                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())),
+                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())) + str(lineage["parent"]),
                             extra_metadata={"lineage": lineage}, extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows)})
     return _finish("offtopic", family_dir, folder.name, folder, lineage, by, reason)
 
