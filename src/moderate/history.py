@@ -110,8 +110,7 @@ _ANY = object()
 
 
 def promote(models_dir: Path, model_id: str, by: str | None = None, reason: str = "",
-            forced: bool = False, comparison: dict[str, Any] | None = None,
-            expected_previous: Any = _ANY) -> dict[str, Any] | None:
+            forced: bool = False, expected_previous: Any = _ANY) -> dict[str, Any] | None:
     """Make ``model_id`` current and log it. Returns the event, or None (nothing changed) when
     ``expected_previous`` is given and is not the current model any more (a candidate is only
     promoted over the model it was compared with)."""
@@ -123,19 +122,15 @@ def promote(models_dir: Path, model_id: str, by: str | None = None, reason: str 
         if expected_previous is not _ANY and previous != expected_previous:
             return None
         set_current(models_dir, model_id)
-        event = {"event": "promote", "model_id": model_id, "previous": previous, "by": by,
-                 "reason": reason, "forced": forced}
-        if comparison is not None:
-            event["comparison"] = comparison
-        return log_event(models_dir, event)
+        return log_event(models_dir, {"event": "promote", "model_id": model_id, "previous": previous, "by": by,
+                                      "reason": reason, "forced": forced})
 
 
-def rollback_target(models_dir: Path, events: list[dict[str, Any]] | None = None) -> str:
+def rollback_target(models_dir: Path) -> str:
     """The model that was current before the current one's latest promotion."""
     models_dir = Path(models_dir)
     current = _current_or_none(models_dir)
-    events = read_events(models_dir) if events is None else events
-    for event in reversed(events):
+    for event in reversed(read_events(models_dir)):
         if event.get("event") == "promote" and event.get("model_id") == current:
             previous = event.get("previous")
             if previous == current:  # promoted while already current: look further back

@@ -143,9 +143,10 @@ def fit_candidate(
         ]
     parts = {name: frame[frame["split"] == name].reset_index(drop=True) for name in ("train", "dev", "test")}
     train, dev, test = parts["train"], parts["dev"], parts["test"]
-    weights = sample_weights(train, domain_weights)
     merged = None
-    if site is not None:
+    if site is None:
+        weights = sample_weights(train, domain_weights)
+    else:
         from moderate.retrain.merge import merge
 
         merged = merge(frame, site, policy, pd.Series(sample_weights(frame, domain_weights), index=frame.index))

@@ -44,14 +44,11 @@ def _auc_table(frame: pd.DataFrame, parent: np.ndarray, candidate: np.ndarray,
         n, n_pos = int(known.sum()), int(y[known].sum())
         row: dict[str, Any] = {"n": n, "n_pos": n_pos, "parent": None, "candidate": None, "delta": None,
                                "parent_ap": None, "candidate_ap": None}
-        if 0 < n_pos < n:
-            from sklearn.metrics import average_precision_score, roc_auc_score
-
-            row["parent"] = float(roc_auc_score(y[known], parent[known, j]))
-            row["candidate"] = float(roc_auc_score(y[known], candidate[known, j]))
-            row["delta"] = row["candidate"] - row["parent"]
-            row["parent_ap"] = float(average_precision_score(y[known], parent[known, j]))
-            row["candidate_ap"] = float(average_precision_score(y[known], candidate[known, j]))
+        if 0 < n_pos < n:  # label_metrics gives ranking figures only when both classes are present
+            before = metrics.label_metrics(y[known], parent[known, j], 0.5)
+            after = metrics.label_metrics(y[known], candidate[known, j], 0.5)
+            row.update(parent=before["roc_auc"], candidate=after["roc_auc"], delta=after["roc_auc"] - before["roc_auc"],
+                       parent_ap=before["average_precision"], candidate_ap=after["average_precision"])
         out[label] = row
     return out
 

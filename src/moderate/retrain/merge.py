@@ -102,7 +102,6 @@ class Merged:
 
     train: pd.DataFrame  # corpus train split with site rows: columns of the corpus + "weight"
     holdout: pd.DataFrame  # the site's held-out rows (resolved), never trained on
-    site_train: pd.DataFrame  # the site's training rows (resolved)
     stats: dict[str, int]
 
 
@@ -146,4 +145,4 @@ def merge(corpus: pd.DataFrame, site: pd.DataFrame, policy: MergePolicy,
         "corpus_rows_replaced": int(overlap.sum()),
         "train_rows": len(train),
     }
-    return Merged(train, holdout, site_train, stats)
+    return Merged(train, holdout, stats)

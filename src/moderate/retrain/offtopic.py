@@ -60,13 +60,10 @@ def site_pairs(rows: pd.DataFrame, policy: MergePolicy,
 
 
 def score_pairs(model: Any, data: D.OffTopicData, frame: pd.DataFrame) -> np.ndarray:
-    """Off-topic probabilities of a frame of pairs whose articles are in ``data``."""
-    from moderate.offtopic.train import pair_features
+    """Off-topic probabilities of a frame of pairs whose articles are in ``data`` (the evaluation's scorer)."""
+    from moderate.offtopic.evaluate import _score
 
-    if frame.empty:
-        return np.zeros(0)
-    X = pair_features(model.featurizer, data, frame)
-    return model.predict_from_features(frame["text"].tolist(), X)
+    return _score(model, data, frame)[0] if len(frame) else np.zeros(0)
 
 
 def comparison_rows(data: D.OffTopicData, pairs: pd.DataFrame, parent: Any, candidate: Any) -> dict[str, Any]:
