@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from moderate.decision import decide
 from moderate.errors import InputError
@@ -51,11 +53,48 @@ def test_own_article_is_more_similar_than_another(featurizer):
     assert column(swapped, "shared_numbers")[0] == 0
 
 
+TRICKY = COMMENTS + ["", "tram tram tram line", "unknownword only", "a b c I  x\t\ty\u00a0z", "Ünïcode ÀB ÉCOLE",
+                     "!!! ?? +1", "tram-line's cost: 120,000,000 €.", "\n\n  \t", "Tram TRAM tRaM"]
+
+
 def test_word_rows_equal_the_vectorizer(featurizer):
-    texts = COMMENTS + ["", "tram tram tram line", "unknownword only"]
-    expected = featurizer.word_.transform(texts).toarray()
-    got = featurizer._word_rows([featurizer._analyzer(t) for t in texts]).toarray()
+    from moderate.offtopic.features import _RAW_TOKEN
+
+    analyzer = featurizer.word_.build_analyzer()
+    raws = [_RAW_TOKEN.findall(t.lower()) for t in TRICKY]
+    assert featurizer._content(raws) == [analyzer(t) for t in TRICKY]
+    expected = featurizer.word_.transform(TRICKY).toarray()
+    got = featurizer._word_rows(featurizer._content(raws)).toarray()
     np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_char_rows_equal_the_vectorizer(featurizer):
+    for _ in range(2):  # cold, then from the word cache
+        got = featurizer._char_rows([t.lower() for t in TRICKY])
+        expected = featurizer.char_.transform(TRICKY)
+        assert got.shape == expected.shape and got.has_sorted_indices
+        np.testing.assert_array_equal(got.indptr, expected.indptr)
+        np.testing.assert_array_equal(got.indices, expected.indices)
+        np.testing.assert_array_equal(got.data, expected.data)
+    assert "tram" in featurizer._char_cache
+    assert "_char_cache" not in featurizer.__getstate__()
+
+
+def test_text_part_counts_equal_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from moderate.offtopic.model import make_text
+
+    texts = TRICKY + ["nice post! nice post?", "nice", "post nice post"]
+    vectorizer = make_text().fit(texts * 2, [0, 1] * len(texts))[0]  # min_df=2: every term of texts is kept
+    for batch in (texts, texts[:1], ["", "?"]):
+        expected = TfidfVectorizer.transform(vectorizer, batch)
+        got = vectorizer.transform(batch)
+        assert got.shape == expected.shape
+        np.testing.assert_array_equal(got.indptr, expected.indptr)
+        np.testing.assert_array_equal(got.indices, expected.indices)
+        np.testing.assert_array_equal(got.data, expected.data)
+    assert "_ngram_table" not in vectorizer.__getstate__()
 
 
 def test_prepared_articles_are_cached_and_give_the_same_features(featurizer):
@@ -215,3 +254,26 @@ def test_parallel_off_topic_scores_equal_serial_ones(offtopic, monkeypatch):
     parallel = score._offtopic_scores(offtopic, texts, article_of, ARTICLES, None, n_jobs=2)
     np.testing.assert_allclose(parallel, serial)
     assert np.isnan(serial[article_of < 0]).all() and not np.isnan(serial[article_of >= 0]).any()
+
+
+_WORDY = st.lists(st.sampled_from(["tram", "Tram", "line", "cake", "a", "I", "!", "?", "+1", "120", "ÉCOLE", "é",
+                                   " ", "  ", "\t", "\n", "\u00a0", "-", "'s", ".", "x"]), max_size=30).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.one_of(_WORDY, st.text(max_size=40)), min_size=1, max_size=6))
+def test_fast_counts_equal_scikit_learn_on_any_text(featurizer, texts):
+    from moderate.offtopic.counts import NgramTable, word_ngram_counts
+    from moderate.offtopic.features import _RAW_TOKEN
+    from moderate.offtopic.model import TEXT_TOKENS
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    got = featurizer._char_rows([t.lower() for t in texts])
+    expected = featurizer.char_.transform(texts)
+    np.testing.assert_array_equal(got.toarray(), expected.toarray())
+    raws = [_RAW_TOKEN.findall(t.lower()) for t in texts]
+    analyzer = featurizer.word_.build_analyzer()
+    assert featurizer._content(raws) == [analyzer(t) for t in texts]
+    counter = CountVectorizer(token_pattern=TEXT_TOKENS, ngram_range=(1, 2)).fit(COMMENTS + ["tram line ! ? +1 a"])
+    table = NgramTable(counter.vocabulary_)
+    np.testing.assert_array_equal(word_ngram_counts(texts, TEXT_TOKENS, table).toarray(), counter.transform(texts).toarray())

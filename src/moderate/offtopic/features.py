@@ -31,6 +31,7 @@ import math
 import re
 from collections import OrderedDict
 from functools import lru_cache
+from itertools import chain, compress, repeat
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -41,6 +42,8 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
+
+from moderate.offtopic.counts import count_matrix
 
 Article = tuple[str | None, str]
 
@@ -58,10 +61,13 @@ FEATURES: tuple[str, ...] = (
 
 _RAW_TOKEN = re.compile(r"\w+", re.UNICODE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]{2,}")
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 _LINK = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|co\.uk|io)\b", re.I)
 _YOU = frozenset({"you", "your", "youre", "u", "ur"})  # tokens; "you're" is "you" + "re"
 _LINK_HINTS = ("http", "www.", ".com", ".net", ".org", ".info", ".biz", ".ru", ".co.uk", ".io")
+_LINK_HINT = re.compile("|".join(map(re.escape, _LINK_HINTS)))  # cheap test before the _LINK regex
+_RUN_OF_5 = bytes([1] * 5)  # five True flags in a row
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 
 
@@ -111,26 +117,26 @@ class _Phrases:
                 starts.setdefault(tokens[0], set()).add(n)
         self.starts = {w: sorted(v, reverse=True) for w, v in starts.items()}
         self.other = re.compile(r"(?<!\w)(?:" + "|".join(other) + r")(?!\w)", re.I) if other else None
+        # phrases without letters (``+1``) match only where they occur literally: a cheap test first
+        plain = [p for p in phrases if " ".join(_RAW_TOKEN.findall(p)) != p]
+        self.other_literals = tuple(plain) if plain and not any(c.isalpha() for p in plain for c in p) else None
 
     def count(self, tokens: list[str], text: str) -> tuple[int, int]:
         """``(hits, characters covered)`` in ``text``, whose lower-cased tokens are ``tokens``."""
         hits = covered = 0
         starts = self.starts
         i, n = 0, len(tokens)
-        while i < n:
-            lengths = starts.get(tokens[i])
-            if lengths:
-                for k in lengths:
-                    if i + k <= n and (k == 1 or tuple(tokens[i:i + k]) in self.by_length[k]):
-                        hits += 1
-                        covered += sum(len(t) for t in tokens[i:i + k]) + k - 1
-                        i += k
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
-        if self.other is not None:
+        # only the positions whose token starts a phrase (found by a loop in C) are tried
+        for p in compress(range(n), map(starts.__contains__, tokens)):
+            if p < i:
+                continue
+            for k in starts[tokens[p]]:
+                if p + k <= n and (k == 1 or tuple(tokens[p:p + k]) in self.by_length[k]):
+                    hits += 1
+                    covered += sum(len(t) for t in tokens[p:p + k]) + k - 1
+                    i = p + k
+                    break
+        if self.other is not None and (self.other_literals is None or any(p in text for p in self.other_literals)):
             for match in self.other.findall(text):
                 hits += 1
                 covered += len(match)
@@ -152,12 +158,30 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
 
+def _by_article(which: np.ndarray, n_articles: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by article (stable) and each article's ``[start, end)`` in that order."""
+    order = np.argsort(which, kind="stable")
+    return order, np.searchsorted(which[order], np.arange(n_articles + 1))
+
+
 def _pair_dots(C: sp.csr_matrix, A: sp.csr_matrix, which: np.ndarray) -> np.ndarray:
-    """``C[i] . A[which[i]]`` for every row ``i`` of ``C``."""
-    if C.shape[0] == 0:
-        return np.zeros(0)
-    S = (C @ A.T).tocsr()
-    return np.asarray(S[np.arange(C.shape[0]), which]).ravel()
+    """``C[i] . A[which[i]]`` for every row ``i`` of ``C``.
+
+    The rows of each article are multiplied by that article's row made dense: the work follows
+    ``C``'s entries, where a product ``C @ A.T`` would score every comment against every article
+    of the call (the values are the same, bit for bit).
+    """
+    n = C.shape[0]
+    out = np.zeros(n)
+    if n == 0:
+        return out
+    which = np.asarray(which)
+    order, bounds = _by_article(which, A.shape[0])
+    C = C.tocsr()[order]
+    for a in np.flatnonzero(np.diff(bounds)):
+        lo, hi = bounds[a], bounds[a + 1]
+        out[order[lo:hi]] = C[lo:hi] @ A[a].toarray().ravel()
+    return out
 
 
 def _rank(own: np.ndarray, reference: np.ndarray, tol: float = 1e-6) -> np.ndarray:
@@ -186,6 +210,9 @@ def passages(body: str, min_words: int = 60) -> list[str]:
             out.append("\n".join(current))
     return out
 
+
+#: Distinct words whose character n-grams are kept per featurizer (the cache restarts when full).
+CHAR_CACHE_WORDS = 200_000
 
 #: Prepared articles kept per process, keyed by (featurizer fingerprint, title, body); oldest dropped first.
 VIEW_CACHE_SIZE = 512
@@ -344,7 +371,9 @@ class RelevanceFeaturizer(BaseEstimator):
         col = {name: k for k, name in enumerate(FEATURES)}
         comments = [c if isinstance(c, str) else str(c) for c in comments]
 
-        content = [self._analyzer(c) for c in comments]  # tokenised once, for the matrix and the overlaps
+        lowered = [c.lower() for c in comments]
+        raws = [_RAW_TOKEN.findall(t) for t in lowered]  # tokenised once, for the matrices and the overlaps
+        content = self._content(raws)
         cw = self._word_rows(content)
         # each comment against every distinct article of the call, then the pair that is asked for
         # (cheaper than gathering a copy of an article's row for every comment)
@@ -352,7 +381,7 @@ class RelevanceFeaturizer(BaseEstimator):
         out[:, col["cos_word"]] = _pair_dots(cw, A_word, article_of)
         out[:, col["cos_title"]] = _pair_dots(cw, sp.vstack([v.title for v in views]).tocsr(), article_of)
         if self.char:
-            cc = self.char_.transform(comments)
+            cc = self._char_rows(lowered)
             out[:, col["cos_char"]] = _pair_dots(cc, sp.vstack([v.char for v in views]).tocsr(), article_of)
         c_lsa = _l2_rows(self.svd_.transform(cw))
         out[:, col["cos_lsa"]] = np.einsum("ij,ij->i", c_lsa, np.vstack([v.lsa for v in views])[article_of])
@@ -367,12 +396,13 @@ class RelevanceFeaturizer(BaseEstimator):
         else:  # constant columns: a model fitted without them ignores them
             out[:, [col["cos_char"], col["rank_char"]]] = 0.0
         out[:, col["rank_lsa"]] = _rank(out[:, col["cos_lsa"]], c_lsa @ self.ref_lsa_)
-        passage = np.zeros(n)
-        owner = np.repeat(np.arange(len(views)), [v.passages.shape[0] for v in views])
-        if len(owner):
-            sims = (cw @ sp.vstack([v.passages for v in views]).tocsr().T).tocoo()
-            mine = owner[sims.col] == article_of[sims.row]  # passages of the comment's own article
-            np.maximum.at(passage, sims.row[mine], sims.data[mine])
+        passage = np.zeros(n)  # the best passage of the comment's own article (similarities are >= 0)
+        order, bounds = _by_article(article_of, len(views))
+        sorted_cw = cw[order]
+        for a in np.flatnonzero(np.diff(bounds)):
+            if views[a].passages.shape[0]:
+                lo, hi = bounds[a], bounds[a + 1]
+                passage[order[lo:hi]] = (sorted_cw[lo:hi] @ views[a].passages.T).toarray().max(axis=1)
         out[:, col["cos_passage"]] = passage
 
         if parents is not None:
@@ -383,32 +413,62 @@ class RelevanceFeaturizer(BaseEstimator):
                 out[idx, col["parent_cos_article"]] = _pair_dots(pw, A_word, article_of[idx])
                 out[idx, col["cos_parent"]] = _rowdot(pw, cw[idx])
 
-        self._lexical(comments, content, article_of, views, out, col)
+        self._lexical(comments, lowered, raws, content, article_of, views, out, col)
         return out
 
-    @property
-    def _analyzer(self):
-        analyzer = self.__dict__.get("_analyzer_cache")
-        if analyzer is None:
-            analyzer = self.__dict__["_analyzer_cache"] = self.word_.build_analyzer()
-        return analyzer
+    def _content(self, raws: Sequence[list[str]]) -> list[list[str]]:
+        """``word_``'s analyzer applied to texts whose lower-cased ``\\w+`` runs are ``raws``: its
+        token pattern keeps the runs of two or more characters, then the stop words go."""
+        stop = self.__dict__.get("_stop_cache")
+        if stop is None:
+            stop = self.__dict__["_stop_cache"] = frozenset(self.word_.get_stop_words() or ())
+        return [[w for w in raw if len(w) > 1 and w not in stop] for raw in raws]
+
+    def _char_rows(self, lowered: Sequence[str]) -> sp.csr_matrix:
+        """``char_.transform`` of texts already lower-cased (the same matrix, built faster).
+
+        ``char_wb`` n-grams never cross a word, so a text's n-gram counts are the sum of its
+        words' counts: each distinct word is cut into n-grams once per process (kept in a bounded
+        cache), and the texts' counts are one sparse product of text-by-word counts and
+        word-by-n-gram counts, then weighted by the vectorizer's own TF-IDF step.
+        """
+        cache = self.__dict__.get("_char_cache")
+        if cache is None or len(cache) > CHAR_CACHE_WORDS:
+            cache = self.__dict__["_char_cache"] = {}
+        vocab = self.char_.vocabulary_
+        cut = self.char_._char_wb_ngrams
+        split = [t.split() for t in lowered]
+        flat = list(chain.from_iterable(split))
+        words = list(dict.fromkeys(flat))
+        local = {w: j for j, w in enumerate(words)}
+        for w in words:
+            if w not in cache:
+                cache[w] = np.array([k for k in map(vocab.get, cut(w)) if k is not None], dtype=np.int32)
+        grams = [cache[w] for w in words]
+        lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        W = sp.csr_matrix((np.ones(int(lengths.sum()), dtype=np.float32),
+                           np.concatenate(grams) if grams else np.zeros(0, dtype=np.int32),
+                           np.concatenate([[0], np.cumsum(lengths)])), shape=(len(words), len(vocab)))
+        W.sum_duplicates()
+        D = count_matrix(np.repeat(np.arange(len(split), dtype=np.int64), np.fromiter(map(len, split), dtype=np.int64,
+                                                                                      count=len(split))),
+                         np.fromiter(map(local.__getitem__, flat), dtype=np.int64, count=len(flat)),
+                         len(split), len(words), np.float32)
+        counts = (D @ W).tocsr()
+        counts.sum_duplicates()
+        counts.eliminate_zeros()
+        counts.sort_indices()
+        return self.char_._tfidf.transform(counts, copy=False)
 
     def _word_rows(self, token_lists: Sequence[list[str]]) -> sp.csr_matrix:
         """``word_.transform`` for texts already tokenised by its analyzer (same matrix)."""
         vocab = self.word_.vocabulary_
-        indptr, indices, counts = [0], [], []
-        for tokens in token_lists:
-            row: dict[int, int] = {}
-            for w in tokens:
-                j = vocab.get(w)
-                if j is not None:
-                    row[j] = row.get(j, 0) + 1
-            indices.extend(row)
-            counts.extend(row.values())
-            indptr.append(len(indices))
-        X = sp.csr_matrix((np.asarray(counts, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-                          shape=(len(token_lists), len(vocab)))
-        X.sort_indices()
+        flat = list(chain.from_iterable(token_lists))
+        rows = np.repeat(np.arange(len(token_lists), dtype=np.int64),
+                         np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)))
+        cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        known = cols >= 0
+        X = count_matrix(rows[known], cols[known], len(token_lists), len(vocab), np.float32)
         np.log(X.data, X.data)
         X.data += 1.0
         X.data *= self.word_.idf_[X.indices].astype(np.float32)
@@ -418,11 +478,13 @@ class RelevanceFeaturizer(BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_analyzer_cache", None)  # a closure: rebuilt on first use, never saved
+        for cache in ("_stop_cache", "_char_cache"):  # rebuilt on first use, never saved
+            state.pop(cache, None)
         return state
 
-    def _lexical(self, comments: Sequence[str], contents: Sequence[list[str]], article_of: np.ndarray,
-                 views: list[_ArticleView], out: np.ndarray, col: dict[str, int]) -> None:
+    def _lexical(self, comments: Sequence[str], lowered: Sequence[str], raws: Sequence[list[str]],
+                 contents: Sequence[list[str]], article_of: np.ndarray, views: list[_ArticleView], out: np.ndarray,
+                 col: dict[str, int]) -> None:
         rare = set(self.rare_words_)  # not kept on the object: a model file holds plain data only
         promo = _phrases(tuple(self.promo_))
         generic = _phrases(tuple(self.generic_))
@@ -431,18 +493,18 @@ class RelevanceFeaturizer(BaseEstimator):
         for i, text in enumerate(comments):
             v = views[article_of[i]]
             tokens, numbers_in_article, grams_in_article = v.tokens, v.numbers, v.grams
-            content = contents[i]
-            lowered = text.lower()
-            raw = _RAW_TOKEN.findall(lowered)
+            content, raw = contents[i], raws[i]
             n_content = len(content)
-            shared = len([w for w in content if w in tokens])
-            rare_words = [w for w in content if w in rare]
-            shared_rare = len([w for w in rare_words if w in tokens])
+            in_article = tokens.__contains__
+            shared = sum(map(in_article, content))
+            rare_words = list(filter(rare.__contains__, content))
+            shared_rare = sum(map(in_article, rare_words))
             names = [m.lower() for m in _NAME.findall(text)]
-            numbers = [m.replace(",", "") for m in _NUMBER.findall(text)] if any(map(str.isdigit, text)) else []
+            numbers = [m.replace(",", "") for m in _NUMBER.findall(text)] if _DIGIT.search(text) else []
             n_grams = len(raw) - 4
+            # a quoted 5-gram is five article words in a row: look for one only where such a run exists
             quoted = (len([1 for g in zip(raw, raw[1:], raw[2:], raw[3:], raw[4:]) if hash(g) in grams_in_article]) / n_grams
-                      if n_grams > 0 else 0.0)
+                      if n_grams > 0 and _RUN_OF_5 in bytes(map(in_article, raw)) else 0.0)
             letters, caps = _letters_and_capitals(text)
             generic_hits, covered = generic.count(raw, text)
             rows.append((
@@ -455,14 +517,14 @@ class RelevanceFeaturizer(BaseEstimator):
                 quoted,
                 math.log1p(len(text)),
                 math.log1p(n_content),
-                len(_LINK.findall(text)) if any(h in lowered for h in _LINK_HINTS) else 0,
+                len(_LINK.findall(text)) if _LINK_HINT.search(lowered[i]) else 0,
                 promo.count(raw, text)[0],
                 generic_hits,
                 covered / max(1, len(text.strip())),
                 text.count("?"),
                 text.count("!"),
                 caps / letters if letters else 0.0,
-                len([w for w in raw if w in _YOU]) / max(1, len(raw)),
+                sum(map(_YOU.__contains__, raw)) / max(1, len(raw)),
                 float(text.lstrip().startswith("@")),
                 letters / max(1, len(text)),
                 v.log_words,
