@@ -50,3 +50,39 @@ def test_every_comment_container_gets_its_own_number_every_time():
     assert first == [b.container for b in html_blocks(html)]
     assert sorted(set(first)) == list(range(60))
     assert first == sorted(first)
+
+
+def _texts(html: str) -> list[str]:
+    return [b.text for b in html_blocks(html)]
+
+
+def test_a_leading_profile_link_followed_by_the_comment_becomes_its_own_block():
+    # the Facebook comments plugin: name link and text inline in one element, obfuscated classes
+    html = ('<div class="x1"><a href="https://www.facebook.com/profile.php?id=123">Ann Lee</a>'
+            '<span class="x2" data-gold="comment_text" data-comment="0">Sickening. Pieces of trash</span></div>'
+            '<div><a href="/user/bob">bob</a> Same here.</div>'
+            '<div><span class="author">Carla</span> <span>I paid 120 euros for it and it broke after two days</span></div>')
+    blocks = html_blocks(html)
+    assert [b.text for b in blocks] == ["Ann Lee", "Sickening. Pieces of trash", "bob", "Same here.", "Carla",
+                                        "I paid 120 euros for it and it broke after two days"]
+    assert blocks[0].link_chars == len("Ann Lee") and blocks[1].link_chars == 0
+    assert (blocks[1].gold, blocks[1].gold_comment) == ("comment_text", 0)
+
+
+def test_a_name_wrapped_with_a_badge_is_cut_after_the_wrapper():
+    html = ('<div><span class="_2uma"><a href="/profile/kc">Kathleen Collins</a> · <span>Author</span></span>'
+            '<span>Yes, and a similar style of contributions on talk pages.</span></div>')
+    assert _texts(html) == ["Kathleen Collins · Author", "Yes, and a similar style of contributions on talk pages."]
+
+
+def test_header_lines_that_start_with_an_author_stay_whole():
+    for html, line in [
+        ('<header><span class="author">Chris Anamani</span> <a href="#c96"><time>February 23, 2017 at 12:33 pm</time></a>'
+         ' <span class="reply"><a href="#c96">Reply</a></span></header>', "Chris Anamani February 23, 2017 at 12:33 pm Reply"),
+        ('<div><a href="https://disqus.com/by/ann/">Ann</a> • 3 years ago</div>', "Ann • 3 years ago"),
+        ('<div><b class="fn">Sarah</b> <span class="says">says:</span></div>', "Sarah says:"),
+        ('<div><a href="/user/jo">jo</a> replied to Ann</div>', "jo replied to Ann"),
+        ('<p><a href="https://example.com/news">Reuters</a> reported that the council voted on Tuesday.</p>',
+         "Reuters reported that the council voted on Tuesday."),  # not a profile link: body text stays whole
+    ]:
+        assert _texts(html) == [line]

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from moderate.errors import InputError
+
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -35,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
 
     folder = resolve_splitter_dir(args.splitter)
     splitter = Splitter.load(folder)
+    md_path = Path(args.output) if args.output else folder / "evaluation.md"
+    if not md_path.parent.is_dir():  # checked before minutes of work, not after
+        raise InputError(f"output folder does not exist: {md_path.parent}")
     report = evaluate_splitter(splitter, args.data_dir, args.seeds, args.rendered,
                                log=lambda m: print(m, file=sys.stderr, flush=True))
-    md_path = args.output or folder / "evaluation.md"
     write_text_atomic(md_path, to_markdown(report))
     write_json(md_path.with_suffix(".json"), report)
     for name, s in report["sections"].items():

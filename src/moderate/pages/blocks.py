@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from moderate.errors import MissingExtraError
-from moderate.pages.resources import load_dom_hints
+from moderate.pages.dates import date_spans
+from moderate.pages.resources import load_dom_hints, load_phrases
 
 _WS = re.compile(r"\s+")
 _SPLIT_NAME = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
@@ -28,6 +29,10 @@ BLOCK_TAGS = frozenset({
     "hr", "html", "label", "legend", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
+#: Words of running text after a leading author element (class/id hint ``author``) that make the
+#: author a block of its own: "Name" then the comment, as the Facebook plugin shows them. A
+#: header such as "Name • 3 years ago" stays one block.
+AUTHOR_SPLIT_WORDS = 6
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -105,6 +110,33 @@ def _hidden(el) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
+_URL_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _profile_link(href: str | None) -> bool:
+    """Whether a link points at a person's profile (``resources/profile_links.txt``)."""
+    return bool(href) and not load_phrases("profile_links").isdisjoint(_URL_WORD.split(href.lower()))
+
+
+_SENTENCE_END = re.compile(r"[.!?…]['\")]*\s*$")
+
+
+def _running_text(text: str) -> bool:
+    """Whether ``text`` (what follows a leading author element) reads as a comment rather than
+    the rest of a header ("• 3 years ago", "says:", "February 23, 2017 at 12:33 pm Reply")."""
+    words = text.split()
+    if not words or not (words[0][0].isalnum() or words[0][0] in "@\"'“"):
+        return False
+    first = words[0].lower().strip(".,:;!?\"'“”")
+    if first in load_phrases("header_verbs") or first in load_phrases("header_words") or first in load_phrases("furniture"):
+        return False
+    if len(words) < AUTHOR_SPLIT_WORDS and any(ch.isdigit() for ch in text):
+        return False
+    if len(words) < 3 * AUTHOR_SPLIT_WORDS and date_spans(" ".join(words[:AUTHOR_SPLIT_WORDS + 2])):
+        return False  # a date near the start: the header goes on
+    return len(words) > 1 or bool(_SENTENCE_END.search(text))
+
+
 class _Walker:
     """Collects text into blocks while walking the DOM once."""
 
@@ -116,28 +148,49 @@ class _Walker:
         self.gold_comment: int | None = None
         self.owner_ctx: tuple | None = None
         self.containers = 0  # comment containers seen so far: their numbers
+        # where a leading author element ends, when running text follows it in the same block
+        self.split_at: int | None = None
+        self.split_links = 0
+        self.gold_after: tuple[str | None, int | None] | None = None
+
+    def has_text(self) -> bool:
+        return any(p.strip() for p in self.parts)
 
     def flush(self) -> None:
         if not self.parts:
             return
-        text = _WS.sub(" ", "".join(self.parts)).strip()
-        if text and self.owner_ctx is not None:
+        pieces = [("".join(self.parts), self.link_chars, (self.gold, self.gold_comment))]
+        if self.split_at is not None:
+            head, rest = "".join(self.parts[: self.split_at]), "".join(self.parts[self.split_at:])
+            if _running_text(rest):
+                # "Name" + the comment's text inline in one element (the Facebook plugin, "Name: text")
+                pieces = [(head, self.split_links, (self.gold, self.gold_comment)),
+                          (rest, self.link_chars - self.split_links, self.gold_after or (self.gold, self.gold_comment))]
+        if self.owner_ctx is not None:
             tag, heading, depth, hints, nest, container, _ = self.owner_ctx
-            self.blocks.append(Block(
-                text=text, line=len(self.blocks) + 1, tag=tag, heading=heading, depth=depth,
-                link_chars=min(self.link_chars, len(text)), hints=hints, nest=nest, container=container,
-                gold=self.gold, gold_comment=self.gold_comment,
-            ))
+            for raw, links, (gold, gold_comment) in pieces:
+                text = _WS.sub(" ", raw).strip()
+                if text:
+                    self.blocks.append(Block(
+                        text=text, line=len(self.blocks) + 1, tag=tag, heading=heading, depth=depth,
+                        link_chars=min(links, len(text)), hints=hints, nest=nest, container=container,
+                        gold=gold, gold_comment=gold_comment,
+                    ))
         self.parts = []
         self.link_chars = 0
         self.gold = None
         self.gold_comment = None
+        self.split_at = None
+        self.split_links = 0
+        self.gold_after = None
 
     def add(self, text: str | None, in_link: bool, gold: tuple[str | None, int | None]) -> None:
         if not text:
             return
         if text.strip() and self.gold is None and gold[0] is not None:
             self.gold, self.gold_comment = gold
+        if self.split_at is not None and text.strip() and self.gold_after is None and gold[0] is not None:
+            self.gold_after = gold
         self.parts.append(text)
         if in_link:
             self.link_chars += len(text.strip())
@@ -185,11 +238,18 @@ class _Walker:
         elif self.owner_ctx is None:
             self.owner_ctx = child_ctx
         link = in_link or tag == "a"
+        leads = not is_block and not self.has_text()  # an inline element the block starts with
+        author_lead = leads and self.split_at is None and ("author" in own or (tag == "a" and _profile_link(el.get("href"))))
         self.add(el.text, link, gold)
         for child in el:
             self.walk(child, child_ctx, link, gold)
             if is_block:
                 self.owner_ctx = child_ctx
+        if author_lead and self.has_text() and self.split_at is None:
+            self.split_at, self.split_links = len(self.parts), self.link_chars
+        elif leads and self.split_at is not None and len("".join(self.parts[self.split_at:]).split()) <= 3:
+            # the author's name sits in a wrapper with a badge ("Name · Author"): cut after the wrapper
+            self.split_at, self.split_links = len(self.parts), self.link_chars
         if is_block:
             self.flush()
             self.owner_ctx = ctx if ctx[0] else None
