@@ -76,8 +76,10 @@ def test_char_rows_equal_the_vectorizer(featurizer):
         np.testing.assert_array_equal(got.indptr, expected.indptr)
         np.testing.assert_array_equal(got.indices, expected.indices)
         np.testing.assert_array_equal(got.data, expected.data)
-    assert "tram" in featurizer._char_cache
-    assert "_char_cache" not in featurizer.__getstate__()
+    from moderate.offtopic.features import _CHAR_CACHES
+
+    assert "tram" in _CHAR_CACHES[featurizer.fingerprint_]
+    assert not any("cache" in key for key in featurizer.__getstate__())
 
 
 def test_text_part_counts_equal_scikit_learn():

@@ -213,6 +213,7 @@ def passages(body: str, min_words: int = 60) -> list[str]:
 
 #: Distinct words whose character n-grams are kept per featurizer (the cache restarts when full).
 CHAR_CACHE_WORDS = 200_000
+_CHAR_CACHES: dict = {}
 
 #: Prepared articles kept per process, keyed by (featurizer fingerprint, title, body); oldest dropped first.
 VIEW_CACHE_SIZE = 512
@@ -432,9 +433,12 @@ class RelevanceFeaturizer(BaseEstimator):
         cache), and the texts' counts are one sparse product of text-by-word counts and
         word-by-n-gram counts, then weighted by the vectorizer's own TF-IDF step.
         """
-        cache = self.__dict__.get("_char_cache")
+        # per process and fitted state (a model sent to a worker process arrives as a new object)
+        key = getattr(self, "fingerprint_", None) or id(self)
+        cache = _CHAR_CACHES.get(key)
         if cache is None or len(cache) > CHAR_CACHE_WORDS:
-            cache = self.__dict__["_char_cache"] = {}
+            _CHAR_CACHES.clear()  # one model at a time in practice: keep memory bounded
+            cache = _CHAR_CACHES[key] = {}
         vocab = self.char_.vocabulary_
         cut = self.char_._char_wb_ngrams
         split = [t.split() for t in lowered]
@@ -478,7 +482,7 @@ class RelevanceFeaturizer(BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for cache in ("_stop_cache", "_char_cache"):  # rebuilt on first use, never saved
+        for cache in ("_stop_cache",):  # rebuilt on first use, never saved
             state.pop(cache, None)
         return state
 
