@@ -13,7 +13,10 @@
    rows, then ``moderate train --labels`` (:func:`moderate.retrain.run.retrain`, not promoted, so
    every candidate is compared with the same base). ``random``: the first ``n`` of a fixed
    shuffle (nested sizes). ``queue``: :func:`moderate.queue.select` on the base model's scores of
-   the pool (what ``moderate queue`` would hand the moderators).
+   the pool (what ``moderate queue`` would hand the moderators). ``iterative``: the weekly loop
+   a site would run: the first size is the same random sample as ``random`` (a cold start: the
+   base model knows nothing of the site yet), and each later size adds queue picks chosen by the
+   model retrained on everything labelled so far (already labelled rows excluded).
 4. **Timing**: one retraining with ``--timing-labels`` random pool rows (5,000 by default).
 
 Writes ``results.json``, ``results.md`` and ``curve.png`` (held-out mean ROC AUC against the
@@ -56,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site-source", default="olid")
     parser.add_argument("--sizes", nargs="+", type=int, default=[200, 500, 1000, 2000])
-    parser.add_argument("--strategies", nargs="+", default=["random", "queue"], choices=["random", "queue", "hybrid", "queue-site"])
+    parser.add_argument("--strategies", nargs="+", default=["random", "queue"], choices=["random", "queue", "hybrid", "queue-site", "iterative"])
     parser.add_argument("--timing-labels", type=int, default=5000, help="0 skips the timing run")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/retrain_loop"))
     parser.add_argument("--seed", type=int, default=0)
@@ -101,9 +104,23 @@ def main(argv: list[str] | None = None) -> int:
         rng = np.random.default_rng(args.seed)
         order = rng.permutation(len(pool))
         pool_probs = None
-        for strategy, n, weight in ((s, n, w) for s in args.strategies for n in args.sizes for w in weights):
-            if strategy == "random":
+        loop: dict[float, tuple[np.ndarray, str | None]] = {}  # iterative: site weight -> (rows so far, last model)
+        for strategy, n, weight in ((s, n, w) for s in args.strategies for n in sorted(args.sizes) for w in weights):
+            if strategy == "random" or (strategy == "iterative" and weight not in loop):
                 picked = pool.iloc[order[:n]]
+                if strategy == "iterative":
+                    loop[weight] = (order[:n], None)
+            elif strategy == "iterative":
+                rows_so_far, last = loop[weight]
+                last_model = registry.load_model(models_dir / last)
+                rest = np.setdiff1d(np.arange(len(pool)), rows_so_far)
+                probs = last_model.predict_proba(pool["text"].iloc[rest].tolist())
+                cols = [last_model.labels.index(label) for label in labels]
+                picks = select(pool["text"].iloc[rest].tolist(), probs[:, cols], labels, last_model.thresholds,
+                               n - len(rows_so_far))
+                rows = np.r_[rows_so_far, rest[picks["row"].to_numpy()]]
+                loop[weight] = (rows, last)
+                picked = pool.iloc[rows]
             else:
                 if pool_probs is None:
                     pool_probs = base_model.predict_proba(pool["text"].tolist())
@@ -125,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                              policy=MergePolicy(site_weight=weight), families=("incivility",),
                              log=lambda m: None).incivility
             seconds = time.perf_counter() - t1
+            if strategy == "iterative":
+                loop[weight] = (loop[weight][0], result.model_id)
             comparison = result.comparison
             mean = comparison["holdout_mean"]
             drops = {label: row["delta"] for label, row in comparison["shipped_test"].items() if row["delta"] is not None}
@@ -193,12 +212,14 @@ def plot(results: dict[str, Any], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 4), dpi=120)
     base = None
     weights = sorted({r["site_weight"] for r in results["runs"]})
-    for strategy in ("random", "queue"):
+    names = {"random": "random picks", "queue": "moderate queue picks (base model)",
+             "iterative": "weekly loop: random first, then the queue"}
+    for strategy in names:
         for weight in weights:
             runs = [r for r in results["runs"] if r["strategy"] == strategy and r["site_weight"] == weight]
             if runs:
                 base = runs[0]["base_auc"]
-                name = "random picks" if strategy == "random" else "moderate queue picks"
+                name = names[strategy]
                 ax.plot([r["n"] for r in runs], [r["candidate_auc"] for r in runs], marker="o",
                         label=name + (f", site weight {weight:g}" if len(weights) > 1 else ""))
     if base is not None:
