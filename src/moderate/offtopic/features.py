@@ -420,10 +420,19 @@ class RelevanceFeaturizer(BaseEstimator):
     def _content(self, raws: Sequence[list[str]]) -> list[list[str]]:
         """``word_``'s analyzer applied to texts whose lower-cased ``\\w+`` runs are ``raws``: its
         token pattern keeps the runs of two or more characters, then the stop words go."""
-        stop = self.__dict__.get("_stop_cache")
-        if stop is None:
-            stop = self.__dict__["_stop_cache"] = frozenset(self.word_.get_stop_words() or ())
-        return [[w for w in raw if len(w) > 1 and w not in stop] for raw in raws]
+        keep = self.__dict__.get("_keep_cache")  # token -> kept?, filled as tokens are seen
+        if keep is None or len(keep) > CHAR_CACHE_WORDS:
+            keep = self.__dict__["_keep_cache"] = {}
+        stop = frozenset(self.word_.get_stop_words() or ())
+        out = []
+        for raw in raws:
+            flags = list(map(keep.get, raw))
+            if None in flags:
+                for k, w in enumerate(raw):
+                    if flags[k] is None:
+                        flags[k] = keep[w] = len(w) > 1 and w not in stop
+            out.append(list(compress(raw, flags)))
+        return out
 
     def _char_rows(self, lowered: Sequence[str]) -> sp.csr_matrix:
         """``char_.transform`` of texts already lower-cased (the same matrix, built faster).
@@ -482,7 +491,7 @@ class RelevanceFeaturizer(BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for cache in ("_stop_cache",):  # rebuilt on first use, never saved
+        for cache in ("_keep_cache",):  # rebuilt on first use, never saved
             state.pop(cache, None)
         return state
 
