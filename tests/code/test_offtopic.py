@@ -279,3 +279,20 @@ def test_fast_counts_equal_scikit_learn_on_any_text(featurizer, texts):
     counter = CountVectorizer(token_pattern=TEXT_TOKENS, ngram_range=(1, 2)).fit(COMMENTS + ["tram line ! ? +1 a"])
     table = NgramTable(counter.vocabulary_)
     np.testing.assert_array_equal(word_ngram_counts(texts, TEXT_TOKENS, table).toarray(), counter.transform(texts).toarray())
+
+
+_NAMEY = st.lists(st.sampled_from(["Anna", "anna", "AB", "Abc", "x", ".", "!", "?", " ", "  ", "\n", "\u00a0", "é",
+                                   "À", "_", "1", "Ghi", "McDonald", "'"]), max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_NAMEY, st.text(max_size=40)))
+def test_name_pattern_matches_the_plain_definition(text):
+    """The reordered name regex (capital first, for speed) finds what the plain definition finds:
+    capitalised words of 3+ letters that neither start the text nor follow a sentence end."""
+    import re
+
+    from moderate.offtopic.features import _NAME
+
+    plain = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]{2,}")
+    assert _NAME.findall(text) == plain.findall(text)
