@@ -126,6 +126,27 @@ def promote(models_dir: Path, model_id: str, by: str | None = None, reason: str 
                                       "reason": reason, "forced": forced})
 
 
+def registry_current(models_dir: Path) -> str | None:
+    """The model the registry's latest ``promote`` or ``rollback`` made current (None: no such event)."""
+    for event in reversed(read_events(models_dir)):
+        if event.get("event") in ("promote", "rollback"):
+            return event.get("model_id")
+    return None
+
+
+def current_mismatch(models_dir: Path) -> str | None:
+    """A one-line warning when ``CURRENT`` is not the model the registry's latest promotion or
+    rollback made current (edited by hand, or a crash between the rename and the log line)."""
+    models_dir = Path(models_dir)
+    expected = registry_current(models_dir)
+    current = _current_or_none(models_dir)
+    if expected is None or current == expected:
+        return None
+    return (f"warning: {models_dir / CURRENT_NAME} names {current or 'no model'}, but the latest promotion/rollback "
+            f"in {models_dir / REGISTRY_NAME} made {expected} current (CURRENT edited by hand, or a crash before "
+            "the registry line?)")
+
+
 def rollback_target(models_dir: Path) -> str:
     """The model that was current before the current one's latest promotion."""
     models_dir = Path(models_dir)

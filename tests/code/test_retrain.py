@@ -478,3 +478,96 @@ def test_retraining_on_the_same_labels_never_takes_the_parents_id(parent_dir: Pa
     second = _retrain(parent_dir, [again], promote=False)
     assert second.model_id != first.model_id and second.parent == first.model_id
     assert registry.read_metadata(first.folder)["lineage"]["parent"] != first.model_id
+
+
+def _retrain_run(models_dir: Path, files: list[Path], **kw):
+    from moderate.retrain.run import retrain
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return retrain(files, models_dir=models_dir, params=TINY_PARAMS, corpus=tiny_corpus(), tolerance=1.0,
+                       families=("incivility",), **kw)
+
+
+def test_train_cli_passes_min_gain_and_whether_the_share_was_given(tmp_path: Path, monkeypatch) -> None:
+    import moderate.retrain.run as run_module
+    from moderate.retrain.compare import DEFAULT_MIN_GAIN
+
+    calls = []
+
+    def fake_retrain(paths, **kw):
+        calls.append(kw)
+        return run_module.RetrainRun([])
+
+    monkeypatch.setattr(run_module, "retrain", fake_retrain)
+    site = _site_file(tmp_path / "site.csv", n=10)
+    base = ["train", "--labels", str(site), "--models-dir", str(tmp_path)]
+    assert main(base) == 0
+    assert main([*base, "--min-gain", "0.02", "--holdout-share", "0.3"]) == 0
+    assert calls[0]["min_gain"] == DEFAULT_MIN_GAIN and calls[1]["min_gain"] == 0.02
+    assert calls[0]["policy"].holdout_share == MergePolicy().holdout_share and not calls[0]["holdout_share_explicit"]
+    assert calls[1]["policy"].holdout_share == 0.3 and calls[1]["holdout_share_explicit"]
+
+
+def test_a_lineage_keeps_its_held_out_slice(parent_dir: Path, tmp_path: Path) -> None:
+    first = _retrain(parent_dir, [_site_file(tmp_path / "week1.csv")])
+    assert first.promoted
+    week2 = _site_file(tmp_path / "week2.csv", n=40, seed=7)
+    pd.read_csv(week2).assign(text=lambda f: f["text"] + " week two").to_csv(week2, index=False)
+    folders = sorted(p.name for p in parent_dir.iterdir())
+    # a share chosen explicitly that differs from the lineage's: refused before anything is trained
+    with pytest.raises(InputError, match="held-out share 0.3 differs from 0.2"):
+        _retrain(parent_dir, [week2], policy=MergePolicy(holdout_share=0.3))
+    assert sorted(p.name for p in parent_dir.iterdir()) == folders
+    # not chosen explicitly (a CLI default, or another salt only): the parent's share and salt are kept, with a note
+    run = _retrain_run(parent_dir, [week2], policy=MergePolicy(holdout_share=0.3, holdout_salt="other"),
+                       holdout_share_explicit=False, promote=False)
+    policy = registry.read_metadata(run.incivility.folder)["lineage"]["merge_policy"]
+    assert (policy["holdout_share"], policy["holdout_salt"]) == (0.2, MergePolicy().holdout_salt)
+    assert any(f"kept the parent {first.model_id}'s held-out share 0.2" in n and "salt" in n for n in run.notes), run.notes
+
+
+def test_undated_corrections_that_lose_to_dated_labels_are_counted(parent_dir: Path, tmp_path: Path) -> None:
+    rows = _rows(
+        {"text": "corrected late", "toxicity": 1.0, "labeled_at": "2026-11-01", "file": 0},
+        {"text": "corrected late", "toxicity": 0.0, "file": 1},  # undated correction in a later file: loses
+        {"text": "same value", "toxicity": 1.0, "labeled_at": "2026-11-01", "file": 0},
+        {"text": "same value", "toxicity": 1.0, "file": 1},  # loses, but changes nothing
+        {"text": "older undated", "insult": 0.0, "file": 0},
+        {"text": "older undated", "insult": 1.0, "labeled_at": "2026-11-01", "file": 1},  # the dated one is newer too
+    )
+    notes: list[str] = []
+    resolved, _ = resolve_duplicates(rows, "latest", notes)
+    assert resolved.set_index("key").loc["corrected late", "toxicity"] == 1.0
+    assert notes == ["1 text: an undated label lost to a dated one (give labeled_at to let corrections win)"]
+    notes.clear()
+    resolve_duplicates(rows, "majority", notes)
+    assert notes == []
+    # end to end: week 2 corrects three of week 1's dated labels without a date
+    site = _site_file(tmp_path / "week1.csv")
+    assert _retrain(parent_dir, [site]).promoted
+    week2 = tmp_path / "week2.csv"
+    fixes = pd.read_csv(site).head(3).drop(columns=["labeled_at"])
+    fixes.assign(toxicity=1 - fixes["toxicity"]).to_csv(week2, index=False)
+    run = _retrain_run(parent_dir, [week2], promote=False)
+    assert "incivility: 3 texts: an undated label lost to a dated one (give labeled_at to let corrections win)" in run.notes
+
+
+def test_models_list_warns_when_current_is_not_what_the_registry_says(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture) -> None:
+    _folder(tmp_path, "m-a", "2026-11-01")
+    _folder(tmp_path, "m-b", "2026-11-02")
+    registry.set_current(tmp_path, "m-b")  # no promotion recorded: nothing to compare with
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""
+    history.promote(tmp_path, "m-a")
+    history.promote(tmp_path, "m-b")
+    history.rollback(tmp_path)
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""
+    registry.set_current(tmp_path, "m-b")  # edited by hand after the rollback to m-a
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "* m-b" in captured.out
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "names m-b" in lines[0] and "made m-a current" in lines[0]

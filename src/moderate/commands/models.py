@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{mark}{r['model_id']:<36}{r['created']!s:<27}{r['parent'] or '-'!s:<36}{value:>8}  {r['data']}{status}")
         metric = next((r["metric"] for r in rows if r["metric"]), "")
         print(f"(* current; metric: {metric or 'none recorded'})")
+        warning = history.current_mismatch(models_dir)
+        if warning:
+            print(warning, file=sys.stderr)
         return 0
     if args.action == "show":
         model_id = args.model_id or registry.current_model_id(models_dir)

@@ -31,10 +31,15 @@ def add_parser(subparsers: Any) -> None:
                         help="same text labelled more than once: latest labeled_at wins (default) or the mean of the votes")
     parser.add_argument("--site-weight", type=float, default=10.0, metavar="W",
                         help="training weight of your labels (the corpora weigh 1.0; default 10, chosen in benchmarks/retrain_loop.py on a simulated site)")
-    parser.add_argument("--holdout-share", type=float, default=0.2, metavar="S",
-                        help="share of your labelled texts held out for the comparison, by text hash (default 0.2)")
+    parser.add_argument("--holdout-share", type=float, default=None, metavar="S",
+                        help="share of your labelled texts held out for the comparison, by text hash (default 0.2; "
+                             "a retrained model keeps its parent's share, which cannot be changed within a lineage)")
     parser.add_argument("--tolerance", type=float, default=0.005,
                         help="largest ROC AUC drop per label on the shipped test split that still allows promotion (default 0.005)")
+    # default None, resolved in _retrain: moderate.retrain.compare needs numpy and pandas, not wanted at CLI start-up
+    parser.add_argument("--min-gain", type=float, default=None, metavar="G",
+                        help="promote only if the mean ROC AUC on the held-out slice of your labels rises by more "
+                             "than G (default 0: any improvement)")
     parser.add_argument("--articles", metavar="TABLE",
                         help="articles table (article_id + text, optional title) for label rows that give an article_id "
                              "with off_topic")
@@ -115,7 +120,7 @@ def _f(value: float | None) -> str:
 
 
 def _retrain(args: argparse.Namespace, params: dict[str, Any]) -> int:
-    from moderate.retrain.compare import comparison_lines
+    from moderate.retrain.compare import DEFAULT_MIN_GAIN, comparison_lines
     from moderate.retrain.merge import MergePolicy
     from moderate.retrain.run import retrain
 
@@ -124,9 +129,12 @@ def _retrain(args: argparse.Namespace, params: dict[str, Any]) -> int:
         from moderate.score import read_articles
 
         articles = read_articles(args.articles, id_col=args.article_id_col)
-    policy = MergePolicy(duplicates=args.duplicates, site_weight=args.site_weight, holdout_share=args.holdout_share)
+    explicit = args.holdout_share is not None
+    policy = MergePolicy(duplicates=args.duplicates, site_weight=args.site_weight,
+                         **({"holdout_share": args.holdout_share} if explicit else {}))
     run = retrain(
         args.labels, models_dir=args.models_dir, data_dir=args.data_dir, policy=policy, tolerance=args.tolerance,
+        min_gain=DEFAULT_MIN_GAIN if args.min_gain is None else args.min_gain, holdout_share_explicit=explicit,
         force=args.force, promote=not args.no_promote, seed=args.seed, params=params, sources=args.sources,
         text_col=args.text_col, articles=articles, by=args.by, reason=args.reason, skipped_path=args.skipped,
         log=lambda message: print(message, file=sys.stderr, flush=True),

@@ -6,7 +6,8 @@ Written down here and recorded in every model folder that used it (``metadata.me
    label files, including the labels inherited from the parent model): resolved per label.
    ``latest`` (default): the value with the latest ``labeled_at`` wins; rows without a date
    count as older than any dated row, and among equals the later file, then the later row,
-   wins. ``majority``: the mean of the values given (a fraction of labelers, like the corpora's
+   wins (an undated value from a later file that loses to a dated one is counted in a note).
+   ``majority``: the mean of the values given (a fraction of labelers, like the corpora's
    rater fractions; it counts as positive at >= 0.5).
 2. **Held out, never trained on**: a fixed slice of the site's texts, chosen by the SHA-1 of
    ``salt + key`` (``holdout_share``, default 20 %), so the same text is always on the same side,
@@ -69,12 +70,15 @@ def in_holdout(key: str, policy: MergePolicy) -> bool:
     return int(digest[:8], 16) % 10_000 < policy.holdout_share * 10_000
 
 
-def resolve_duplicates(rows: pd.DataFrame, rule: str = "latest") -> tuple[pd.DataFrame, int]:
+def resolve_duplicates(rows: pd.DataFrame, rule: str = "latest",
+                       notes: list[str] | None = None) -> tuple[pd.DataFrame, int]:
     """One row per key; returns the resolved frame and how many rows were merged into others.
 
     ``rows`` has the columns of :data:`moderate.retrain.labelfile.ROW_COLUMNS` (``file`` and
     ``line`` give the order of equals). The other columns (text, article, labeler ...) come
-    from the row that wins most recently.
+    from the row that wins most recently. With ``latest`` and a ``notes`` list, the texts where
+    an undated value from a later file lost to a different, dated value (an undated correction
+    that did not apply) are counted in a note.
     """
     if rows.empty:
         return rows.copy(), 0
@@ -89,11 +93,36 @@ def resolve_duplicates(rows: pd.DataFrame, rule: str = "latest") -> tuple[pd.Dat
     base = grouped.last()  # non-label columns of the latest row (last() skips NaN per column)
     if rule == "latest":
         values = grouped[list(LABEL_COLUMNS)].last()  # the latest non-missing value per label
+        lost = _undated_lost(ordered) if notes is not None else 0
+        if lost:
+            notes.append(f"{lost:,} text{'s' if lost != 1 else ''}: an undated label lost to a dated one "
+                         "(give labeled_at to let corrections win)")
     else:
         values = grouped[list(LABEL_COLUMNS)].mean()
     merged = base.drop(columns=list(LABEL_COLUMNS)).join(values).reset_index()
     merged = merged[[c for c in rows.columns]]
     return merged.reset_index(drop=True), int(len(rows) - len(merged))
+
+
+def _undated_lost(ordered: pd.DataFrame) -> int:
+    """Keys where, for some label, the winner is dated and an undated row of a later file gave
+    another value (``ordered``: sorted as :func:`resolve_duplicates` sorts, winners last)."""
+    undated_rows = ordered["labeled_at"].isna()
+    if undated_rows.all() or not undated_rows.any():
+        return 0
+    lost: set[str] = set()
+    for label in LABEL_COLUMNS:
+        have = ordered[ordered[label].notna()]
+        winners = have.groupby("key", sort=False).tail(1).set_index("key")
+        winners = winners[winners["labeled_at"].notna()]
+        undated = have[have["labeled_at"].isna() & have["key"].isin(winners.index)]
+        if undated.empty:
+            continue
+        win = winners.loc[undated["key"]]
+        later = undated["file"].to_numpy() > win["file"].to_numpy()
+        differs = undated[label].to_numpy() != win[label].to_numpy()
+        lost.update(undated["key"][later & differs])
+    return len(lost)
 
 
 @dataclass

@@ -7,7 +7,8 @@
    off-topic: ``models/offtopic/``, ``off_topic`` with an article), add them to the labels that
    family's current model was trained with (its ``site_labels.csv.gz``), so each week's labels
    build on the last; a file already in that lineage (same sha256) is not added twice.
-3. Resolve duplicates and hold out the fixed slice (:mod:`moderate.retrain.merge`).
+3. Resolve duplicates and hold out the fixed slice (:mod:`moderate.retrain.merge`). The slice is
+   pinned to the lineage: the parent's held-out share and salt are kept (:func:`pin_holdout`).
 4. Fit a candidate (shipped data plus the site's training rows).
 5. Score the same held-out rows with both models and apply the rule
    (:mod:`moderate.retrain.compare`).
@@ -18,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 from collections.abc import Callable, Mapping, Sequence
@@ -176,6 +178,36 @@ def _lineage(family_dir: Path, rows: pd.DataFrame, reports: list[LabelFileReport
     return _Lineage(folder, meta, _read_site_labels(folder), inherited_files, new_rows, new_files)
 
 
+def pin_holdout(policy: MergePolicy, family_dir: Path, family: str, explicit: bool,
+                notes: list[str]) -> MergePolicy:
+    """``policy`` with the current model's held-out share and salt, if its lineage recorded them:
+    another share or salt would move texts it was trained on into the held-out slice. A share
+    given ``explicit``ly that differs is an error; otherwise the parent's values are kept (noted)."""
+    if not (family_dir / registry.CURRENT_NAME).is_file():
+        return policy
+    model_id = registry.current_model_id(family_dir)
+    parent = registry.read_metadata(family_dir / model_id).get("lineage", {}).get("merge_policy") or {}
+    share = parent.get("holdout_share", policy.holdout_share)
+    salt = parent.get("holdout_salt", policy.holdout_salt)
+    if explicit and share != policy.holdout_share:
+        raise InputError(
+            f"held-out share {policy.holdout_share} differs from {share}, the share of the {family} lineage of "
+            f"{model_id}: changing it would move texts already trained on into the held-out slice; to start a new "
+            "lineage, make a model trained without site labels current (moderate models promote ID) and pass "
+            "every label file again"
+        )
+    kept = []
+    if share != policy.holdout_share:
+        kept.append(f"held-out share {share} (not {policy.holdout_share})")
+    if salt != policy.holdout_salt:
+        kept.append(f"held-out salt {salt!r} (not {policy.holdout_salt!r})")
+    if not kept:
+        return policy
+    notes.append(f"{family}: kept the parent {model_id}'s " + " and ".join(kept)
+                 + ", so no text it was trained on moves into the held-out slice")
+    return dataclasses.replace(policy, holdout_share=share, holdout_salt=salt)
+
+
 def _decide(comparison: dict[str, Any] | None, promote: bool, force: bool) -> dict[str, Any]:
     by_rule = comparison["promote"] if comparison is not None else True
     do_promote = promote and (by_rule or force)
@@ -235,11 +267,16 @@ def retrain(
     reason: str = "",
     corpus: pd.DataFrame | None = None,
     skipped_path: str | Path | None = None,
+    holdout_share_explicit: bool | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> RetrainRun:
     """Run steps 1-6 of the module doc for each family with new labels. ``skipped_path``: write every
-    skipped row (file, row, reason) there as CSV."""
+    skipped row (file, row, reason) there as CSV. ``holdout_share_explicit``: whether the user chose
+    ``policy.holdout_share`` (an error if it differs from the parent's, see :func:`pin_holdout`);
+    None: when it is not the :class:`MergePolicy` default."""
     policy = policy or MergePolicy()
+    if holdout_share_explicit is None:
+        holdout_share_explicit = policy.holdout_share != MergePolicy().holdout_share
     models_dir = Path(models_dir)
     rows, reports = read_label_files(label_paths, text_col)
     for report in reports:
@@ -252,15 +289,23 @@ def retrain(
     run = RetrainRun(reports)
     rows = join_articles(rows, articles, run.notes)
     has_incivility = rows[list(LABELS)].notna().any(axis=1)
-    if "incivility" in families and has_incivility.any():
-        run.incivility = _retrain_incivility(rows[has_incivility], reports, models_dir, data_dir, policy, tolerance,
-                                             min_gain, force, promote, seed, params, sources, corpus, by, reason, run.notes, log)
     has_offtopic = rows[OFF_TOPIC].notna() & rows["article"].notna()
-    if "offtopic" in families and has_offtopic.any():
+    do_incivility = "incivility" in families and has_incivility.any()
+    do_offtopic = "offtopic" in families and has_offtopic.any()
+    # both families' held-out slices are checked before either is trained
+    if do_incivility:
+        incivility_policy = pin_holdout(policy, models_dir, "incivility", holdout_share_explicit, run.notes)
+    if do_offtopic:
+        offtopic_policy = pin_holdout(policy, models_dir / OFFTOPIC_SUBDIR, "off-topic", holdout_share_explicit, run.notes)
+    if do_incivility:
+        run.incivility = _retrain_incivility(rows[has_incivility], reports, models_dir, data_dir, incivility_policy,
+                                             tolerance, min_gain, force, promote, seed, params, sources, corpus, by,
+                                             reason, run.notes, log)
+    if do_offtopic:
         from moderate.corpora import _resolve_dir
 
         data_root = _resolve_dir(data_dir).parent  # data/comments -> data (labels/offtopic, pages/)
-        run.offtopic = _retrain_offtopic(rows[has_offtopic], reports, models_dir, data_root, policy,
+        run.offtopic = _retrain_offtopic(rows[has_offtopic], reports, models_dir, data_root, offtopic_policy,
                                          tolerance, min_gain, force, promote, seed, by, reason, run.notes, log)
     if not run.results:
         raise InputError("the label files have no label for the model families asked for (" + ", ".join(families) + ")")
@@ -278,7 +323,9 @@ def _retrain_incivility(rows, reports, models_dir, data_dir, policy, tolerance, 
         notes.append("incivility: no new labels; the model is unchanged")
         return None
     all_rows = lin.all_rows
-    resolved, merged_away = resolve_duplicates(all_rows, policy.duplicates)
+    duplicate_notes: list[str] = []
+    resolved, merged_away = resolve_duplicates(all_rows, policy.duplicates, duplicate_notes)
+    notes.extend(f"incivility: {note}" for note in duplicate_notes)
     log(f"incivility: {len(all_rows):,} labelled rows ({len(lin.inherited):,} inherited from "
         f"{lin.parent_meta.get('model_id', 'no parent')}), {merged_away:,} merged as duplicates ({policy.duplicates}) "
         f"-> {len(resolved):,} texts")
@@ -320,7 +367,9 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
     # one comment under two articles is two pairs: resolve duplicates per (text, article)
     text_key = all_rows["key"]
     paired = all_rows.assign(key=text_key + "\0" + all_rows["title"].fillna("") + "\0" + all_rows["article"].fillna(""))
-    resolved, merged_away = resolve_duplicates(paired, policy.duplicates)
+    duplicate_notes: list[str] = []
+    resolved, merged_away = resolve_duplicates(paired, policy.duplicates, duplicate_notes)
+    notes.extend(f"off-topic: {note}" for note in duplicate_notes)
     resolved["key"] = resolved["key"].str.split("\0", n=1).str[0]
     log(f"off-topic: {len(all_rows):,} labelled pairs ({len(lin.inherited):,} inherited), {merged_away:,} merged "
         f"-> {len(resolved):,} texts; fitting the off-topic candidate")
