@@ -24,6 +24,18 @@ The algorithm (:func:`select` on arrays in memory, :func:`build_queue` on table 
    a second round-robin pass runs without the cap and the result says ``relaxed``.
    Near-duplicates stay excluded even then, so a small input can give fewer than ``n`` picks.
 
+**Already labelled texts** (``exclude_keys``: :func:`moderate.corpora.normalise_key` keys, as in
+the ``key`` column of :func:`moderate.retrain.labelfile.read_label_file`) are dropped before
+step 1: they are never picked and :func:`build_queue` does not even score them.
+
+**Random sample** (:func:`build_queue` with ``random_sample=True``): instead of steps 1-2 and
+4-5, the ``n`` distinct texts (after collapsing exact duplicates and dropping labelled ones)
+with the smallest :func:`seeded_tie` hash of their key are taken, in hash order. That is a
+uniform random sample, the same for the same seed whatever the chunk size, found in memory
+bounded by ``n``; only the ``n`` picks are scored. On low-prevalence sites the project's
+benchmark found random samples taught the model more than uncertainty picks
+(``benchmarks/README.md``, C3).
+
 Nothing here reads files except :func:`build_queue`; nothing prints.
 """
 
@@ -35,7 +47,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +74,10 @@ ID_COLUMNS: tuple[str, ...] = ("comment_id",)
 LS_FROM_NAME = "incivility"
 LS_TO_NAME = "text"
 LS_NONE_CHOICE = "none"
+
+#: ``picked_for`` and ``why`` of a random-sample pick.
+RANDOM_PICKED_FOR = "random"
+RANDOM_WHY = "random sample"
 
 #: Columns :func:`select` returns, in order.
 SELECT_COLUMNS: tuple[str, ...] = ("row", "picked_for", "margin", "why", "duplicates")
@@ -168,7 +184,8 @@ def select(texts: Sequence[str], probs: np.ndarray, labels: Sequence[str],
            thresholds: Mapping[str, Mapping[str, float]], n: int,
            groups: Sequence[Any] | None = None, max_group_share: float = 0.1,
            similarity: float = 0.8, *, copies: Sequence[int] | None = None,
-           seed: int | None = None, tiebreak: Sequence[float] | None = None) -> pd.DataFrame:
+           seed: int | None = None, tiebreak: Sequence[float] | None = None,
+           exclude_keys: Collection[str] | None = None) -> pd.DataFrame:
     """Pick up to ``n`` rows to label (see the module docstring for the algorithm).
 
     Args:
@@ -183,13 +200,16 @@ def select(texts: Sequence[str], probs: np.ndarray, labels: Sequence[str],
         copies: optional count of copies each row already stands for (default 1 each).
         seed: break ties between equal margins randomly (default: by row order).
         tiebreak: explicit tie-break keys per row (smaller first); overrides ``seed``.
+        exclude_keys: keys of texts already labelled (:func:`moderate.corpora.normalise_key`,
+            the ``key`` column of a label file); rows whose text has one are never picked.
 
     Returns:
         One row per pick in rank order, with columns ``row`` (position in ``texts``),
         ``picked_for`` (label), ``margin`` (logit distance to the review threshold), ``why``
         (a sentence) and ``duplicates`` (copies of this text among the rows, at least 1).
-        ``DataFrame.attrs`` holds ``candidates`` (distinct texts in the pools) and ``relaxed``
-        (True when the group cap had to be lifted to reach ``n``).
+        ``DataFrame.attrs`` holds ``candidates`` (distinct texts in the pools), ``relaxed``
+        (True when the group cap had to be lifted to reach ``n``) and ``excluded`` (rows, counted
+        with their ``copies``, skipped as already labelled).
     """
     texts = list(texts)
     labels = list(labels)
@@ -205,8 +225,12 @@ def select(texts: Sequence[str], probs: np.ndarray, labels: Sequence[str],
     counts = np.ones(len(texts), dtype=np.int64) if copies is None else np.asarray(copies, dtype=np.int64)
     first_of: dict[str, int] = {}
     dup_total: dict[int, int] = {}
+    excluded = 0
     for position, text in enumerate(texts):
         key = _dedup_key(text)
+        if exclude_keys and key in exclude_keys:
+            excluded += int(counts[position])
+            continue
         first = first_of.setdefault(key, position)
         dup_total[first] = dup_total.get(first, 0) + int(counts[position])
     distinct = np.fromiter(dup_total.keys(), dtype=np.int64, count=len(dup_total))
@@ -295,6 +319,7 @@ def select(texts: Sequence[str], probs: np.ndarray, labels: Sequence[str],
     })
     out.attrs["candidates"] = len(pool_rows)
     out.attrs["relaxed"] = relaxed
+    out.attrs["excluded"] = excluded
     return out
 
 
@@ -330,11 +355,12 @@ class CandidatePools:
         self._pools = [(np.zeros(0), np.zeros(0), []) for _ in self.queue_labels]
 
     def add(self, texts: Sequence[str], probs: np.ndarray, ties: np.ndarray,
-            extras: Mapping[str, Sequence[Any]]) -> None:
+            extras: Mapping[str, Sequence[Any]], keys: Sequence[str] | None = None) -> None:
         fresh: dict[str, int] = {}  # key -> position in this chunk
         fresh_copies: Counter[str] = Counter()
-        for position, text in enumerate(texts):
-            key = _dedup_key(text)
+        if keys is None:
+            keys = [_dedup_key(text) for text in texts]
+        for position, key in enumerate(keys):
             known = self.candidates.get(key)
             if known is not None:
                 known.copies += 1
@@ -343,7 +369,7 @@ class CandidatePools:
                 fresh_copies[key] += 1
         if not fresh:
             return
-        keys = list(fresh)
+        fresh_keys = list(fresh)
         positions = np.fromiter(fresh.values(), dtype=np.int64, count=len(fresh))
         chunk_margins = margins(probs[positions][:, self.queue_labels], self.review)
         chunk_ties = ties[positions]
@@ -351,7 +377,7 @@ class CandidatePools:
         for j, (pool_margins, pool_ties, pool_keys) in enumerate(self._pools):
             all_margins = np.concatenate([pool_margins, chunk_margins[:, j]])
             all_ties = np.concatenate([pool_ties, chunk_ties])
-            all_keys = pool_keys + keys
+            all_keys = pool_keys + fresh_keys
             order = np.lexsort((all_ties, all_margins))[: self.k]
             order = order[np.isfinite(all_margins[order])]
             new_keys = [all_keys[i] for i in order]
@@ -364,6 +390,43 @@ class CandidatePools:
                     {name: values[position] for name, values in extras.items()}, fresh_copies[key])
         for key in [key for key in self.candidates if key not in kept]:
             del self.candidates[key]
+
+
+@dataclass
+class RandomSample:
+    """A seeded uniform sample of ``n`` distinct texts, fed chunk by chunk.
+
+    Keeps the ``n`` distinct keys with the smallest ``(seeded_tie(key, seed), key)``: a key not
+    among them when first seen never will be, so the sample, its order and the ``copies`` counts
+    do not depend on the chunking, and memory is bounded by ``n``.
+    """
+
+    n: int
+    seed: int
+    candidates: dict[str, _Candidate] = field(default_factory=dict)
+
+    def add(self, texts: Sequence[str], keys: Sequence[str], extras: Mapping[str, Sequence[Any]]) -> None:
+        limit = (max((c.tie, key) for key, c in self.candidates.items())
+                 if len(self.candidates) >= self.n else None)
+        fresh: dict[str, _Candidate] = {}
+        for position, (text, key) in enumerate(zip(texts, keys)):
+            known = self.candidates.get(key) or fresh.get(key)
+            if known is not None:
+                known.copies += 1
+                continue
+            tie = seeded_tie(key, self.seed)
+            if limit is not None and (tie, key) > limit:
+                continue
+            fresh[key] = _Candidate(text, np.zeros(0), tie, {name: values[position] for name, values in extras.items()})
+        if fresh:
+            self.candidates.update(fresh)
+            if len(self.candidates) > self.n:
+                kept = sorted(self.candidates, key=lambda k: (self.candidates[k].tie, k))[: self.n]
+                self.candidates = {key: self.candidates[key] for key in kept}
+
+    def picks(self) -> list[_Candidate]:
+        """The sample in hash order (a random order)."""
+        return [self.candidates[key] for key in sorted(self.candidates, key=lambda k: (self.candidates[k].tie, k))]
 
 
 def _scorable(values: Sequence[Any]) -> tuple[np.ndarray, list[str]]:
@@ -413,7 +476,9 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
                 model: Any = None, group_col: str | None = None, labels: Sequence[str] | None = None,
                 max_group_share: float = 0.1, similarity: float = 0.8, chunk_size: int = 50_000,
                 progress: bool = False, seed: int | None = None, article_col: str | None = None,
-                offtopic_model: Any = None, n_jobs: int | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                offtopic_model: Any = None, n_jobs: int | None = None,
+                exclude_keys: Collection[str] | None = None,
+                random_sample: bool = False) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Stream comment tables, keep bounded candidate pools, and :func:`select` from them.
 
     Args:
@@ -427,12 +492,20 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
         max_group_share, similarity: as for :func:`select`.
         chunk_size: rows read and scored at a time.
         progress: show a progress bar on stderr.
-        seed: break ties between equal margins randomly (default: by input order).
+        seed: break ties between equal margins randomly (default: by input order); with
+            ``random_sample``, the sample's seed (default 0).
         article_col: column with each comment's article text; ``off_topic`` is then scored
             (:func:`moderate.score.score_frame`) and queued for, with the off-topic model's
             review threshold. Rows without an article are never picked for ``off_topic``.
         offtopic_model: off-topic model folder or loaded model (default models/offtopic/CURRENT).
         n_jobs: scoring worker processes (None: every core; 1: none).
+        exclude_keys: keys of texts already labelled (:func:`moderate.corpora.normalise_key`, the
+            ``key`` column of :func:`moderate.retrain.labelfile.read_label_file`); rows whose
+            text has one are skipped (not scored, never picked) and counted.
+        random_sample: pick a seeded uniform random sample of ``n`` distinct texts instead of
+            uncertain ones (see :class:`RandomSample`); only the picks are scored. ``picked_for``
+            is ``"random"``, ``why`` ``"random sample"``, ``margin`` the smallest over the queued
+            labels; the group cap and the near-duplicate check do not apply.
 
     Returns:
         ``(picks, summary)``. ``picks`` has one row per pick in rank order: ``queue_rank``
@@ -440,9 +513,12 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
         file's text column name), ``comment_id`` / the group column / the article column when
         present, ``input_file``, ``input_row`` (0-based row in that file), one probability column
         per model label (and ``off_topic``), and ``model_id``. ``summary`` has ``rows_read``,
-        ``rows_scored``, ``rows_skipped`` (blank / missing text), ``candidates``,
-        ``picks``, ``picks_per_label``, ``relaxed``, ``seconds``, ``model_id``, ``text_column``,
-        ``labels`` and ``thresholds`` (review and reject per queued label).
+        ``rows_scored`` (rows with text, not already labelled; with ``random_sample`` only the
+        picks are actually scored), ``rows_skipped`` (blank / missing text), ``rows_labelled``
+        (skipped as already labelled), ``candidates``, ``picks``, ``picks_per_label``,
+        ``relaxed``, ``strategy`` (``"uncertainty"`` or ``"random"``), ``seed``, ``seconds``,
+        ``model_id``, ``text_column``, ``labels`` and ``thresholds`` (review and reject per
+        queued label).
 
     Raises:
         InputError: a missing file, an unknown format, no text column, an unknown label, a
@@ -462,6 +538,9 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
         raise InputError("no input files given")
     for path in path_list:
         check_readable(path)
+    if random_sample and seed is None:
+        seed = 0
+    exclude = exclude_keys if exclude_keys else None
 
     loaded = resolve_model(model)
     offtopic = load_offtopic_if(article_col is not None, offtopic_model, None)
@@ -477,10 +556,22 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
                          f"the model has: {', '.join(score_labels)}")
     queue_labels = list(dict.fromkeys(queue_labels))
     review = _review_thresholds(queue_labels, all_thresholds)
-    pools = CandidatePools([score_labels.index(label) for label in queue_labels], review, pool_size(n))
+    queue_idx = [score_labels.index(label) for label in queue_labels]
+    pools = CandidatePools(queue_idx, review, pool_size(n))
+    sample = RandomSample(n, int(seed)) if random_sample else None
+
+    def score(texts: list[str], articles: Sequence[Any] | None) -> np.ndarray:
+        frame = pd.DataFrame({"text": texts})
+        if offtopic is not None:
+            frame["article"] = np.asarray(articles, dtype=object)
+            scored = score_frame(frame, text_col="text", model=loaded, article_col="article",
+                                 offtopic_model=offtopic, n_jobs=n_jobs)
+        else:
+            scored = score_frame(frame, text_col="text", model=loaded, n_jobs=n_jobs)
+        return scored[score_labels].to_numpy(dtype=np.float64)
 
     required = [c for c in (group_col, article_col) if c is not None]
-    rows_read = rows_scored = 0
+    rows_read = rows_scored = rows_labelled = rows_blank = 0
     first_text_column: Any = None
     from tqdm import tqdm
 
@@ -489,9 +580,19 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
             if first_text_column is None:
                 first_text_column = source.text_column
             mask, texts = _scorable(chunk[source.text_column].tolist())
+            rows_blank += len(chunk) - len(texts)
+            keys = [_dedup_key(t) for t in texts]
+            if exclude is not None:
+                fresh = [key not in exclude for key in keys]
+                labelled = len(keys) - sum(fresh)
+                if labelled:
+                    rows_labelled += labelled
+                    mask[np.flatnonzero(mask)[~np.asarray(fresh, dtype=bool)]] = False
+                    texts = [t for t, keep in zip(texts, fresh) if keep]
+                    keys = [k for k, keep in zip(keys, fresh) if keep]
             # tie-break keys that do not depend on the chunking: input order, or a seeded hash
-            ties = (np.array([seeded_tie(_dedup_key(t), seed) for t in texts], dtype=np.float64)
-                    if seed is not None
+            ties = (np.array([seeded_tie(key, seed) for key in keys], dtype=np.float64)
+                    if seed is not None and sample is None
                     else np.arange(rows_read, rows_read + len(chunk), dtype=np.float64)[mask])
             rows_read += len(chunk)
             bar.update(len(chunk))
@@ -499,14 +600,6 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
                 continue
             rows_scored += len(texts)
             kept = chunk.loc[mask]
-            frame = pd.DataFrame({"text": texts})
-            if offtopic is not None:
-                frame["article"] = kept[article_col].to_numpy(dtype=object)
-                scored = score_frame(frame, text_col="text", model=loaded, article_col="article",
-                                     offtopic_model=offtopic, n_jobs=n_jobs)
-            else:
-                scored = score_frame(frame, text_col="text", model=loaded, n_jobs=n_jobs)
-            probs = scored[score_labels].to_numpy(dtype=np.float64)
             extras: dict[str, Sequence[Any]] = {
                 "input_file": [source.path] * len(texts),
                 "input_row": kept.index.to_numpy(),
@@ -514,22 +607,40 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
             for column in (*ID_COLUMNS, group_col, article_col):
                 if column is not None and column in kept.columns and column not in extras:
                     extras[column] = kept[column].tolist()
-            pools.add(texts, probs, ties, extras)
+            if sample is not None:
+                sample.add(texts, keys, extras)
+                continue
+            articles = kept[article_col].to_numpy(dtype=object) if offtopic is not None else None
+            pools.add(texts, score(texts, articles), ties, extras, keys=keys)
 
-    candidates = list(pools.candidates.values())
-    cand_probs = (np.vstack([c.probs for c in candidates]) if candidates
-                  else np.zeros((0, len(score_labels))))
-    queue_idx = [score_labels.index(label) for label in queue_labels]
-    if candidates:
-        chosen = select(
-            [c.text for c in candidates], cand_probs[:, queue_idx], queue_labels, all_thresholds, n,
-            groups=[c.extras.get(group_col) for c in candidates] if group_col is not None else None,
-            max_group_share=max_group_share, similarity=similarity,
-            copies=[c.copies for c in candidates], tiebreak=[c.tie for c in candidates],
-        )
+    if sample is not None:
+        candidates = sample.picks()
+        cand_probs = (score([c.text for c in candidates],
+                            [c.extras.get(article_col) for c in candidates] if offtopic is not None else None)
+                      if candidates else np.zeros((0, len(score_labels))))
+        cand_margins = margins(cand_probs[:, queue_idx], review)
+        chosen = pd.DataFrame({
+            "row": pd.Series(np.arange(len(candidates)), dtype="int64"),
+            "picked_for": pd.Series([RANDOM_PICKED_FOR] * len(candidates), dtype=object),
+            "margin": pd.Series(cand_margins.min(axis=1), dtype="float64"),
+            "why": pd.Series([RANDOM_WHY] * len(candidates), dtype=object),
+            "duplicates": pd.Series([c.copies for c in candidates], dtype="int64"),
+        })
+        chosen.attrs.update(candidates=len(candidates), relaxed=False)
     else:
-        chosen = pd.DataFrame({c: [] for c in SELECT_COLUMNS})
-        chosen.attrs.update(candidates=0, relaxed=False)
+        candidates = list(pools.candidates.values())
+        cand_probs = (np.vstack([c.probs for c in candidates]) if candidates
+                      else np.zeros((0, len(score_labels))))
+        if candidates:
+            chosen = select(
+                [c.text for c in candidates], cand_probs[:, queue_idx], queue_labels, all_thresholds, n,
+                groups=[c.extras.get(group_col) for c in candidates] if group_col is not None else None,
+                max_group_share=max_group_share, similarity=similarity,
+                copies=[c.copies for c in candidates], tiebreak=[c.tie for c in candidates],
+            )
+        else:
+            chosen = pd.DataFrame({c: [] for c in SELECT_COLUMNS})
+            chosen.attrs.update(candidates=0, relaxed=False)
 
     text_name = first_text_column if first_text_column is not None else "text"
     picked = [candidates[int(r)] for r in chosen["row"]]
@@ -558,12 +669,16 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
     summary: dict[str, Any] = {
         "rows_read": rows_read,
         "rows_scored": rows_scored,
-        "rows_skipped": rows_read - rows_scored,
+        "rows_skipped": rows_blank,
+        "rows_labelled": rows_labelled,
         "candidates": int(chosen.attrs.get("candidates", 0)),
         "n": n,
         "picks": len(out),
-        "picks_per_label": {label: per_label[label] for label in queue_labels},
+        "picks_per_label": ({RANDOM_PICKED_FOR: len(out)} if random_sample
+                            else {label: per_label[label] for label in queue_labels}),
         "relaxed": bool(chosen.attrs.get("relaxed", False)),
+        "strategy": "random" if random_sample else "uncertainty",
+        "seed": seed,
         "seconds": time.perf_counter() - started,
         "model_id": loaded.model_id,
         "offtopic_model_id": offtopic.model_id if offtopic is not None else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -276,3 +277,148 @@ def test_cli_errors_are_one_line(
     assert len(lines) == 1 and lines[0].startswith("moderate queue: error: ")
     assert message in lines[0]
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- already labelled, random sample
+
+
+def dump_keys(frame: pd.DataFrame) -> list[str]:
+    """The dedup key of every row with text, in order."""
+    from moderate.corpora import normalise_key
+
+    return [normalise_key(t) for t in frame["text"] if isinstance(t, str) and t.strip()]
+
+
+def write_label_file(path: Path, texts: list[str]) -> Path:
+    """A label CSV for ``texts``, shouted and with extra punctuation: only their normalised keys match."""
+    pd.DataFrame({"text": [t.upper() + " ?!" for t in texts], "toxicity": [0] * len(texts)}).to_csv(path, index=False)
+    return path
+
+
+def test_select_never_picks_excluded_keys() -> None:
+    texts = distinct_texts(6)
+    probs = one_label([0.5, 0.52, 0.9, 0.2, 0.49, 0.7])
+    assert q.select(texts, probs, ["a"], THRESHOLDS, n=2)["row"].tolist() == [0, 4]
+    exclude = {"alpha0 bravo0 charlie0", "alpha4 bravo4 charlie4"}
+    picks = q.select(texts + ["ALPHA0, bravo0 charlie0!"], one_label([0.5, 0.52, 0.9, 0.2, 0.49, 0.7, 0.5]),
+                     ["a"], THRESHOLDS, n=2, exclude_keys=exclude)
+    assert picks["row"].tolist() == [1, 5]
+    assert picks.attrs["excluded"] == 3  # both copies of text 0, and text 4
+
+
+def test_build_queue_skips_labelled_texts(dump_csv: Path, fake_model, tmp_path: Path) -> None:
+    from moderate.retrain.labelfile import read_label_file
+
+    first, _ = q.build_queue([dump_csv], n=15, model=fake_model, n_jobs=1)
+    keys = set(read_label_file(write_label_file(tmp_path / "l.csv", first["text"].tolist())).rows["key"])
+    again, summary = q.build_queue([dump_csv], n=15, model=fake_model, n_jobs=1, exclude_keys=keys, chunk_size=50)
+    assert len(again) == 15
+    assert not set(dump_keys(again)) & keys
+    expected = sum(key in keys for key in dump_keys(dump(400)))
+    assert summary["rows_labelled"] == expected >= 15
+    assert summary["rows_scored"] + summary["rows_labelled"] + summary["rows_skipped"] == 400
+
+
+def test_random_sample_is_seeded_distinct_and_chunk_independent(dump_csv: Path, fake_model) -> None:
+    def sample(seed: int, chunk_size: int = 10_000, **kwargs) -> pd.DataFrame:
+        return q.build_queue([dump_csv], n=20, model=fake_model, n_jobs=1, random_sample=True, seed=seed,
+                             chunk_size=chunk_size, **kwargs)[0]
+
+    picks = sample(0)
+    assert len(picks) == 20 and len(set(dump_keys(picks))) == 20
+    assert (picks["why"] == "random sample").all() and (picks["picked_for"] == "random").all()
+    assert picks["queue_rank"].tolist() == list(range(1, 21))
+    pd.testing.assert_frame_equal(picks, sample(0))
+    pd.testing.assert_frame_equal(picks, sample(0, chunk_size=7))
+    assert set(sample(1)["text"]) != set(picks["text"])
+    # the sample is the 20 distinct keys with the smallest seeded hash; duplicates are counted
+    frame = dump(400)
+    counts = Counter(dump_keys(frame))
+    expected = sorted(counts, key=lambda key: (q.seeded_tie(key, 0), key))[:20]
+    assert dump_keys(picks) == expected
+    assert picks["duplicates"].tolist() == [counts[key] for key in expected]
+    rows = frame.loc[picks["input_row"]]
+    assert rows["text"].tolist() == picks["text"].tolist()
+    assert np.allclose(fake_model.predict_proba(picks["text"].tolist()), picks[list(LABELS)].to_numpy())
+    # labelled texts are skipped before sampling
+    skipped = set(expected[:5])
+    without = sample(0, chunk_size=7, exclude_keys=skipped)
+    assert dump_keys(without) == sorted(set(counts) - skipped, key=lambda key: (q.seeded_tie(key, 0), key))[:20]
+
+
+def models_with_site_labels(tmp_path: Path, tiny_model_dir: Path, texts: list[str]) -> Path:
+    """``tmp_path/models`` with CURRENT -> a copy of the tiny model whose site labels hold ``texts``."""
+    import shutil
+
+    from moderate.retrain.labelfile import read_label_file
+    from moderate.retrain.run import SITE_LABELS_NAME, _site_labels_bytes
+
+    models = tmp_path / "models"
+    shutil.copytree(tiny_model_dir, models / "tiny-0")
+    (models / "CURRENT").write_text("tiny-0\n", encoding="utf-8")
+    rows = read_label_file(write_label_file(tmp_path / "site.csv", texts)).rows
+    (models / "tiny-0" / SITE_LABELS_NAME).write_bytes(_site_labels_bytes(rows))
+    return models
+
+
+def test_cli_skips_labelled_texts(dump_csv: Path, tiny_model_dir: Path, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+
+    base = ["queue", str(dump_csv), "--jobs", "1", "--no-progress"]
+    out = tmp_path / "q.csv"
+    assert cli.main([*base, "--n", "12", "-o", str(out), "--model", str(tiny_model_dir)]) == 0
+    first = pd.read_csv(out)["text"].tolist()
+    models = models_with_site_labels(tmp_path, tiny_model_dir, first[:6])
+    labelled = write_label_file(tmp_path / "week1.csv", first[6:])
+    site_keys, file_keys = set(dump_keys(pd.DataFrame({"text": first[:6]}))), set(dump_keys(pd.DataFrame({"text": first[6:]})))
+    counts = Counter(dump_keys(dump(400)))
+    capsys.readouterr()
+
+    # default: site labels and --labelled files are skipped
+    assert cli.main([*base, "--n", "12", "-o", str(out), "--model", str(models), "--labelled", str(labelled)]) == 0
+    picks = pd.read_csv(out)
+    assert len(picks) == 12 and not set(dump_keys(picks)) & (site_keys | file_keys)
+    skipped = sum(counts[key] for key in site_keys | file_keys)
+    assert f"skipped {skipped} comments already labelled (12 labelled texts from 1 --labelled file and site labels of tiny-0)" \
+        in capsys.readouterr().err
+    # every distinct text: the site-labelled ones are back with --include-labelled, never the --labelled ones
+    for flags, absent in (([], site_keys | file_keys), (["--include-labelled"], file_keys)):
+        assert cli.main([*base, "--random", "--n", "1000", "-o", str(out), "--model", str(models),
+                         "--labelled", str(labelled), *flags]) == 0
+        keys = set(dump_keys(pd.read_csv(out, keep_default_na=False)))
+        assert keys == set(counts) - absent
+        assert f"skipped {sum(counts[key] for key in absent)} comments already labelled" in capsys.readouterr().err
+
+
+def test_cli_random_end_to_end(dump_csv: Path, tiny_model_dir: Path, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    out, ls = tmp_path / "r.csv", tmp_path / "r.json"
+    args = ["queue", str(dump_csv), "--random", "--n", "10", "--model", str(tiny_model_dir), "--jobs", "1", "--no-progress"]
+    assert cli.main([*args, "-o", str(out), "--labelstudio", str(ls)]) == 0
+    picks = pd.read_csv(out)
+    assert len(picks) == 10 and len(set(dump_keys(picks))) == 10
+    assert (picks["why"] == "random sample").all() and picks["queue_rank"].tolist() == list(range(1, 11))
+    assert (picks["model_id"] == "tiny-0").all()
+    tasks = json.loads(ls.read_text(encoding="utf-8"))
+    assert [t["data"]["comment_id"] for t in tasks] == picks["comment_id"].tolist()
+    assert all(t["meta"]["why"] == "random sample" and 0 <= t["predictions"][0]["score"] <= 1 for t in tasks)
+    err = capsys.readouterr().err
+    assert "picked 10: a random sample (seed 0)" in err and str(ls) in err
+    # the seed's default is 0, chunking does not matter, another seed gives another sample
+    other = tmp_path / "r2.csv"
+    assert cli.main([*args, "-o", str(other), "--seed", "0", "--chunk-size", "9"]) == 0
+    pd.testing.assert_frame_equal(picks, pd.read_csv(other))
+    assert cli.main([*args, "-o", str(other), "--seed", "5"]) == 0
+    assert set(pd.read_csv(other)["text"]) != set(picks["text"])
+
+
+def test_cli_everything_labelled_is_one_line_error(tmp_path: Path, tiny_model_dir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "q.csv"
+    pd.DataFrame({"text": ["you idiot", "nice park", "You IDIOT!"]}).to_csv(src, index=False)
+    labelled = write_label_file(tmp_path / "l.csv", ["you idiot", "nice park"])
+    code = cli.main(["queue", str(src), "-o", str(out), "--model", str(tiny_model_dir), "--no-progress",
+                     "--labelled", str(labelled)])
+    assert code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == ["moderate queue: error: nothing to queue: all 3 comments with text in the input are already labelled"]

@@ -39,7 +39,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "label, with exact duplicates collapsed, near-duplicates skipped and at most "
             "--max-group-share of the picks from one thread. Memory stays bounded however large "
             "the input. The output (CSV / TSV / JSONL / Parquet by extension) lists the picks in "
-            "order with queue_rank, picked_for, why, margin, duplicates, the text, ids and scores."
+            "order with queue_rank, picked_for, why, margin, duplicates, the text, ids and scores. "
+            "Texts already labelled (--labelled files, and the site labels the model was trained "
+            "with unless --include-labelled) are never picked. --random picks a seeded random "
+            "sample instead: on low-prevalence sites the project's benchmark found random samples "
+            "taught the model more than uncertainty picks (benchmarks/README.md, C3)."
         ),
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="comment table(s): .csv, .tsv, .jsonl, .parquet")
@@ -68,25 +72,49 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=-1, metavar="N",
                         help="scoring worker processes (default: -1, every core; 1 scores in this process)")
     parser.add_argument("--seed", type=int, metavar="N",
-                        help="break ties between equally uncertain comments by a seeded hash (default: input order)")
+                        help="break ties between equally uncertain comments by a seeded hash (default: input order); "
+                        "with --random, the sample's seed (default: 0)")
+    parser.add_argument("--labelled", nargs="+", action="extend", metavar="FILE",
+                        help="label files (any format moderate train --labels reads): skip their texts")
+    parser.add_argument("--include-labelled", action="store_true",
+                        help="do not skip the texts in the model's site labels (site_labels.csv.gz in its "
+                        "folder, the labels it was trained with); --labelled files are still skipped")
+    parser.add_argument("--random", action="store_true",
+                        help="pick a seeded random sample of N distinct comments instead of uncertain ones "
+                        "(why = 'random sample'); on low-prevalence sites the project's benchmark found "
+                        "random samples taught the model more than uncertainty picks (benchmarks/README.md, C3)")
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar on stderr")
     parser.set_defaults(run=run)
     return parser
 
 
-def format_summary(summary: dict[str, Any], outputs: list[str]) -> list[str]:
-    """Lines describing a :func:`moderate.queue.build_queue` summary."""
-    lines = [
-        (f"read {summary['rows_read']} rows, scored {summary['rows_scored']}, "
-        f"skipped {summary['rows_skipped']} (blank or missing text); "
-        f"{summary['candidates']} candidates (model {summary['model_id']}, {summary['seconds']:.1f} s)"),
-        "picked " + f"{summary['picks']}: "
-        + ", ".join(f"{label} {count}" for label, count in summary["picks_per_label"].items()),
-    ]
+def format_summary(summary: dict[str, Any], outputs: list[str], labelled_from: str | None = None) -> list[str]:
+    """Lines describing a :func:`moderate.queue.build_queue` summary; ``labelled_from`` says where
+    the already-labelled texts came from (a line counts the comments skipped as labelled)."""
+    is_random = summary.get("strategy") == "random"
+    lines = []
+    if labelled_from is not None:
+        lines.append(f"skipped {summary.get('rows_labelled', 0)} comments already labelled ({labelled_from})")
+    if is_random:
+        lines += [
+            (f"read {summary['rows_read']} rows, {summary['rows_scored']} to sample from, "
+             f"skipped {summary['rows_skipped']} (blank or missing text) "
+             f"(model {summary['model_id']}, {summary['seconds']:.1f} s)"),
+            f"picked {summary['picks']}: a random sample (seed {summary['seed']})",
+        ]
+    else:
+        lines += [
+            (f"read {summary['rows_read']} rows, scored {summary['rows_scored']}, "
+             f"skipped {summary['rows_skipped']} (blank or missing text); "
+             f"{summary['candidates']} candidates (model {summary['model_id']}, {summary['seconds']:.1f} s)"),
+            "picked " + f"{summary['picks']}: "
+            + ", ".join(f"{label} {count}" for label, count in summary["picks_per_label"].items()),
+        ]
     if summary["picks"] < summary["n"]:
+        left = "collapsing duplicates" if is_random else "collapsing duplicates and near-duplicates"
         lines.append(
             f"only {summary['picks']} of the {summary['n']} requested: every distinct comment left after "
-            "collapsing duplicates and near-duplicates was picked"
+            f"{left} was picked"
         )
     if summary["relaxed"]:
         lines.append("the per-group cap (--max-group-share) was lifted to reach that many picks")
@@ -105,6 +133,31 @@ def _check_output(path: str, inputs: list[str]) -> None:
         raise InputError(f"{path}: the output file cannot also be an input")
 
 
+def labelled_keys(label_files: list[str] | None, model: str | None,
+                  include_site_labels: bool) -> tuple[set[str], str | None]:
+    """The keys (:func:`moderate.corpora.normalise_key`, as computed by the label-file reader) of
+    the texts already labelled: those of ``label_files`` and, unless ``include_site_labels``, of
+    the model's ``site_labels.csv.gz``. Also a phrase saying where they came from (None: no source)."""
+    from moderate import registry
+    from moderate.retrain.run import _read_site_labels, read_label_files
+
+    keys: set[str] = set()
+    sources = []
+    if label_files:
+        rows, _reports = read_label_files(label_files)
+        keys.update(rows["key"].dropna().astype(str))
+        sources.append(f"{len(label_files)} --labelled file{'s' if len(label_files) != 1 else ''}")
+    if not include_site_labels:
+        folder = registry.resolve_model_dir(model)
+        site = _read_site_labels(folder)
+        if len(site):
+            keys.update(site["key"].dropna().astype(str))
+            sources.append(f"site labels of {folder.name}")
+    if not sources:
+        return keys, None
+    return keys, f"{len(keys)} labelled texts from " + " and ".join(sources)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``moderate queue``; expected failures raise :class:`~moderate.errors.ModerateError`."""
     from moderate import io as table_io
@@ -115,6 +168,9 @@ def run(args: argparse.Namespace) -> int:
     _check_output(args.output, args.inputs)
     if args.labelstudio:
         _check_output(args.labelstudio, args.inputs)
+    for path in args.inputs:
+        table_io.check_readable(path)
+    exclude, labelled_from = labelled_keys(args.labelled, args.model, args.include_labelled)
     picks, summary = build_queue(
         args.inputs,
         n=args.n,
@@ -130,8 +186,13 @@ def run(args: argparse.Namespace) -> int:
         article_col=args.article_col,
         offtopic_model=args.offtopic_model,
         n_jobs=args.jobs,
+        exclude_keys=exclude,
+        random_sample=args.random,
     )
     if summary["rows_scored"] == 0:
+        if summary["rows_labelled"]:
+            raise InputError(f"nothing to queue: all {summary['rows_labelled']} comments with text in the input "
+                             "are already labelled")
         what = "no rows" if summary["rows_read"] == 0 else f"{summary['rows_read']} rows, all with blank or missing text"
         raise InputError(f"nothing to queue: the input has {what}")
     with table_io.TableWriter(args.output) as writer:
@@ -144,6 +205,6 @@ def run(args: argparse.Namespace) -> int:
         tmp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         os.replace(tmp, args.labelstudio)
         outputs.append(os.fspath(args.labelstudio))
-    for line in format_summary(summary, outputs):
+    for line in format_summary(summary, outputs, labelled_from):
         print(f"moderate queue: {line}", file=sys.stderr)
     return 0
