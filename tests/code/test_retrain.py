@@ -571,3 +571,96 @@ def test_models_list_warns_when_current_is_not_what_the_registry_says(tmp_path: 
     assert "* m-b" in captured.out
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and "names m-b" in lines[0] and "made m-a current" in lines[0]
+
+
+# --------------------------------------------------------------------------- held-out texts, inherited recipe
+
+
+def test_merge_drops_corpus_train_rows_of_held_out_site_texts() -> None:
+    corpus = _corpus([("Held out text", 1.0, "train"), ("plain", 0.0, "train")])
+    policy = MergePolicy(holdout_share=0.9999)  # every site text held out
+    out = merge(corpus, _rows({"text": "held-out TEXT!", "toxicity": 0.0}), policy, pd.Series(1.0, index=corpus.index))
+    assert out.holdout["key"].tolist() == ["held out text"]
+    assert out.train["key"].tolist() == ["plain"]  # not trained on through its corpus row either
+    assert out.stats["corpus_rows_held_out"] == 1 and out.stats["corpus_rows_replaced"] == 0
+
+
+def _spy_fit(monkeypatch) -> list[list[str]]:
+    """The texts every estimator built by fit_candidate is fitted on."""
+    import moderate.train as train_module
+
+    fitted: list[list[str]] = []
+    real = train_module.build_estimator
+
+    def build(**kwargs):
+        estimator = real(**kwargs)
+        real_fit = estimator.fit
+
+        def fit(X, y, **kw):
+            fitted.append(list(X))
+            del estimator.fit  # the folder pickles the estimator: no closure left on it
+            return real_fit(X, y, **kw)
+
+        estimator.fit = fit
+        return estimator
+
+    monkeypatch.setattr(train_module, "build_estimator", build)
+    return fitted
+
+
+def test_a_held_out_site_text_is_not_trained_on_through_its_corpus_row(parent_dir: Path, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    policy = MergePolicy()  # the parent has no lineage: the default slice
+    corpus = tiny_corpus()
+    train = corpus[corpus["split"] == "train"]
+    shared = train[train["key"].map(lambda k: in_holdout(k, policy))].head(4)
+    assert len(shared) == 4
+    site = _site_file(tmp_path / "site.csv", n=60)
+    # the same texts as the corpus rows, written otherwise: the same normalised key
+    extra = pd.DataFrame({"text": [t.upper() + " !!" for t in shared["text"]], "toxicity": 1 - shared["toxicity"]})
+    pd.concat([pd.read_csv(site), extra], ignore_index=True).to_csv(site, index=False)
+    fitted = _spy_fit(monkeypatch)
+    run = _retrain_run(parent_dir, [site], promote=False)
+    assert len(fitted) == 1
+    trained = {corpora.normalise_key(t) for t in fitted[0]}
+    assert trained.isdisjoint(set(shared["key"]))
+    counts = registry.read_metadata(run.incivility.folder)["lineage"]["site_rows"]
+    assert counts["corpus_rows_held_out"] == 4 and counts["site_holdout"] >= 4
+    assert ("incivility: 4 corpus training rows not trained on: the same text is in the site's held-out slice"
+            in run.notes), run.notes
+
+
+def test_a_candidate_keeps_its_parents_recipe_unless_told_otherwise(tmp_path: Path, monkeypatch) -> None:
+    import moderate.train as train_module
+    from moderate.retrain.run import retrain
+
+    models_dir = tmp_path / "models"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        base = train_module.write_candidate(
+            train_module.fit_candidate(params={**TINY_PARAMS, "C": 0.5}, corpus=tiny_corpus()), models_dir)
+    history.promote(models_dir, base.model_id)
+    seen = []
+    real = train_module.fit_candidate
+
+    def fit_candidate(*args, **kwargs):
+        seen.append(kwargs.get("sources"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_module, "fit_candidate", fit_candidate)
+    site = _site_file(tmp_path / "site.csv", n=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same = retrain([site], models_dir=models_dir, corpus=tiny_corpus(), tolerance=1.0, promote=False,
+                       families=("incivility",))
+        other = retrain([site], models_dir=models_dir, corpus=tiny_corpus(), tolerance=1.0, promote=False,
+                        families=("incivility",), params={"C": 1.5}, sources=["c3", "ruddit"])
+    parameters = registry.read_metadata(same.incivility.folder)["parameters"]
+    assert parameters["C"] == 0.5 and parameters["word_min_df"] == 1  # no --param: the parent's
+    assert seen[0] == ["c3"]  # the parent's sources (here the tiny corpus's)
+    assert not any("differ" in note for note in same.notes), same.notes
+    parameters = registry.read_metadata(other.incivility.folder)["parameters"]
+    assert parameters["C"] == 1.5 and parameters["word_min_df"] == 1  # the given one, on the parent's recipe
+    assert seen[1] == ["c3", "ruddit"]
+    assert f"incivility: parameters differ from the parent {base.model_id}'s: C=1.5 (parent: 0.5)" in other.notes
+    assert f"incivility: corpus sources c3, ruddit differ from the parent {base.model_id}'s (c3)" in other.notes

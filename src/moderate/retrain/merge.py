@@ -12,7 +12,10 @@ Written down here and recorded in every model folder that used it (``metadata.me
 2. **Held out, never trained on**: a fixed slice of the site's texts, chosen by the SHA-1 of
    ``salt + key`` (``holdout_share``, default 20 %), so the same text is always on the same side,
    in every retraining. Texts that fall in the shipped corpora's dev or test split are held out
-   too: training on them would leak into the shipped test figures.
+   too: training on them would leak into the shipped test figures. A held-out site text that is
+   also in the shipped corpora's training split (same key, :func:`moderate.corpora.normalise_key`
+   for both) is dropped from the corpus training rows as well, so the candidate is never trained
+   on it through the corpus (``corpus_rows_held_out``).
 3. **Site labels weigh more**: every site row trains with weight ``site_weight`` (default 10;
    the corpora weigh 1.0, Twitter 0.5). The default was chosen on a simulated site that no reported
    figure uses (``benchmarks/retrain_loop.py --site-source kaggle_insults``, 1,000 random labels):
@@ -139,8 +142,10 @@ def merge(corpus: pd.DataFrame, site: pd.DataFrame, policy: MergePolicy,
     """Join resolved site rows to the corpus frame (from :func:`moderate.corpora.load_corpora`).
 
     ``domain_weight`` gives each corpus row's weight (same index as ``corpus``). Returns the
-    training frame (the corpus ``train`` split, with overridden rows replaced, plus the
-    site's training rows; a ``weight`` column) and the site's held-out rows.
+    training frame (the corpus ``train`` split, with overridden rows replaced and rows of held-out
+    site texts dropped, plus the site's training rows; a ``weight`` column) and the site's
+    held-out rows. Both sides are matched on the ``key`` column: :func:`moderate.corpora.normalise_key`
+    of the text, as :func:`moderate.corpora.load_corpora` and the label files compute it.
     """
     corpus_split = dict(zip(corpus["key"], corpus["split"]))
     held = np.array([
@@ -151,7 +156,10 @@ def merge(corpus: pd.DataFrame, site: pd.DataFrame, policy: MergePolicy,
     incivility = site_train[list(LABELS)].notna().any(axis=1)
     trainable = site_train[incivility]
 
-    train = corpus[corpus["split"] == "train"].copy()
+    train = corpus[corpus["split"] == "train"]
+    # a held-out site text is never trained on, not even through a corpus row with the same key
+    held_in_corpus = train["key"].isin(set(holdout["key"]))
+    train = train[~held_in_corpus].copy()
     train["weight"] = domain_weight.loc[train.index].to_numpy(dtype=float)
     overlap = train["key"].isin(set(trainable["key"]))
     replaced = train[overlap]
@@ -172,6 +180,7 @@ def merge(corpus: pd.DataFrame, site: pd.DataFrame, policy: MergePolicy,
         "site_train": len(site_train),
         "site_train_incivility": len(trainable),
         "corpus_rows_replaced": int(overlap.sum()),
+        "corpus_rows_held_out": int(held_in_corpus.sum()),
         "train_rows": len(train),
     }
     return Merged(train, holdout, stats)

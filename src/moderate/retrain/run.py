@@ -9,7 +9,9 @@
    build on the last; a file already in that lineage (same sha256) is not added twice.
 3. Resolve duplicates and hold out the fixed slice (:mod:`moderate.retrain.merge`). The slice is
    pinned to the lineage: the parent's held-out share and salt are kept (:func:`pin_holdout`).
-4. Fit a candidate (shipped data plus the site's training rows).
+4. Fit a candidate (shipped data plus the site's training rows; corpus training rows whose text is
+   in the site's held-out slice are dropped). An incivility candidate keeps its parent's recipe:
+   the parent's parameters and corpus sources, unless others are given (:func:`inherit_recipe`).
 5. Score the same held-out rows with both models and apply the rule
    (:mod:`moderate.retrain.compare`).
 6. Write the candidate's folder (atomic: a crash before this leaves nothing behind and the current
@@ -208,6 +210,51 @@ def pin_holdout(policy: MergePolicy, family_dir: Path, family: str, explicit: bo
     return dataclasses.replace(policy, holdout_share=share, holdout_salt=salt)
 
 
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal parameter values; metadata stores tuples as lists."""
+    return (list(a) if isinstance(a, tuple) else a) == (list(b) if isinstance(b, tuple) else b)
+
+
+def inherit_recipe(parent_meta: Mapping[str, Any], params: Mapping[str, Any] | None, sources: Sequence[str] | None,
+                   notes: list[str], family: str = "incivility") -> tuple[dict[str, Any] | None, list[str] | None]:
+    """The parameters and corpus sources to fit the candidate with: the parent's recorded ones
+    (metadata ``parameters``, less ``random_state``, which is the seed; the ``source`` of each
+    ``data`` entry), with ``params`` on top and ``sources`` instead when given. What is given and
+    differs from the parent's is named in a note. A parent that recorded nothing (no parent, or
+    a folder without them) leaves ``params`` and ``sources`` as given."""
+    from moderate.corpora import SOURCES
+    from moderate.model import DEFAULT_PARAMS
+
+    model_id = parent_meta.get("model_id")
+    given = dict(params or {})
+    recorded = parent_meta.get("parameters")
+    if recorded:
+        inherited = {k: v for k, v in recorded.items() if k in DEFAULT_PARAMS and k != "random_state"}
+        gone = sorted(set(recorded) - set(DEFAULT_PARAMS) - {"random_state"})
+        if gone:
+            notes.append(f"{family}: the parent {model_id}'s parameter(s) {', '.join(gone)} are no longer known: not used")
+        differ = [f"{k}={v!r} (parent: {inherited[k]!r})" for k, v in given.items()
+                  if k in inherited and not _same_value(v, inherited[k])]
+        if differ:
+            notes.append(f"{family}: parameters differ from the parent {model_id}'s: " + ", ".join(differ))
+        params = {**inherited, **given}
+    parent_sources = [d["source"] for d in parent_meta.get("data") or [] if isinstance(d, Mapping) and "source" in d]
+    if parent_sources:
+        if sources:
+            if set(sources) != set(parent_sources):
+                notes.append(f"{family}: corpus sources {', '.join(sources)} differ from the parent {model_id}'s "
+                             f"({', '.join(parent_sources)})")
+        else:
+            gone = [name for name in parent_sources if name not in SOURCES]
+            if gone:
+                notes.append(f"{family}: the parent {model_id}'s corpus source(s) {', '.join(gone)} are no longer "
+                             "known: not used")
+            kept = [name for name in parent_sources if name in SOURCES]
+            # every shipped source is the default (None): the same corpus, the same cache entry
+            sources = None if not kept or set(kept) == set(SOURCES) else kept
+    return params, (list(sources) if sources else None)
+
+
 def _decide(comparison: dict[str, Any] | None, promote: bool, force: bool) -> dict[str, Any]:
     by_rule = comparison["promote"] if comparison is not None else True
     do_promote = promote and (by_rule or force)
@@ -329,8 +376,13 @@ def _retrain_incivility(rows, reports, models_dir, data_dir, policy, tolerance, 
     log(f"incivility: {len(all_rows):,} labelled rows ({len(lin.inherited):,} inherited from "
         f"{lin.parent_meta.get('model_id', 'no parent')}), {merged_away:,} merged as duplicates ({policy.duplicates}) "
         f"-> {len(resolved):,} texts")
+    params, sources = inherit_recipe(lin.parent_meta, params, sources, notes)
     candidate = fit_candidate(data_dir, params, seed, sources=sources, site=resolved, policy=policy, corpus=corpus, log=log)
     merged = candidate.merged
+    dropped = merged.stats.get("corpus_rows_held_out", 0)
+    if dropped:
+        notes.append(f"incivility: {dropped:,} corpus training row{'s' if dropped != 1 else ''} not trained on: "
+                     "the same text is in the site's held-out slice")
     comparison = None
     if lin.parent_folder is not None:
         log(f"scoring the shipped test split and {len(merged.holdout):,} held-out site rows with {lin.parent_folder.name}")
