@@ -123,6 +123,23 @@ def test_inline_names_become_authors_only_when_the_page_does_it_consistently():
     assert [c.author for c in lone.comments] == [None, None, None]
 
 
+
+def test_inline_names_with_a_header_verb_a_dash_or_brackets():
+    s = split([("ANDREW KELLY says: Spot on.", NC), ("nurse_99 wrote: Nobody wants that.", NC),
+               ("Mary Smith — yes indeed.", NC), ("<bob> hello there", NC), ("Pierre a écrit : oui.", NC)])
+    assert [(c.author, c.text) for c in s.comments] == [
+        ("ANDREW KELLY", "Spot on."), ("nurse_99", "Nobody wants that."), ("Mary Smith", "yes indeed."),
+        ("bob", "hello there"), ("Pierre", "oui.")]
+
+
+def test_a_quote_header_on_its_own_line_is_not_an_inline_author():
+    # forum quotes: "Name wrote:" alone on a line, then the quoted text; the verb must be followed
+    # by text on the same line
+    s = split([("Sam wrote:", NC), ("Keep smoking.", C), ("Yes, and more.", C),
+               ("Kim wrote:", NC), ("No.", C), ("Agreed.", NC)])
+    assert [c.author for c in s.comments] == [None, None, None]
+
+
 def test_two_complete_headers_are_two_comments_even_if_grouped():
     s = split([("Ikran teacher | 12/12/2016", NH), ("Dutchman | 12/12/2016", H), ("Text.", C),
                ("Jeanne P", NH), ("Posted 10/18/2012 at 12:18 pm", H), ("Hi.", C)])

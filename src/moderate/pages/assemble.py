@@ -184,14 +184,29 @@ def _group_comments(labels: list[str], starts: list[bool] | None) -> list[list[i
     return groups
 
 
-_INLINE_NAME = re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2}): (?=\S)")
+_INLINE_NAME = re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2})(?:: | [-–—] )(?=\S)")
+_INLINE_BRACKET = re.compile(r"^<([^\s<>]{1,30}(?: [^\s<>]{1,30}){0,2})> (?=\S)")
+
+
+@cache
+def _inline_verb() -> re.Pattern[str]:
+    """ "Name says: text", "Name wrote - text": a name, a header verb (data: header_verbs.txt), then the text."""
+    verbs = sorted(load_phrases("header_verbs"), key=len, reverse=True)
+    alternatives = "|".join(re.escape(v).replace("\\ ", r"\s+") for v in verbs)
+    return re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2}?)[ \t]+(?:" + alternatives + r")[ \t]*(?:[:,]|[-–—])[ \t]+(?=\S)",
+                      re.IGNORECASE)
+
+
+def _inline_match(text: str) -> re.Match[str] | None:
+    return _INLINE_BRACKET.match(text) or _inline_verb().match(text) or _INLINE_NAME.match(text)
 
 
 def _inline_authors(comments: list[Comment]) -> None:
-    """Headerless comments written "Name: text" take their author from the prefix - but only
-    when most headerless comments of the page do it (a lone "Update: ..." is not a name)."""
+    """Headerless comments written "Name: text" (or "Name says: text", "Name - text",
+    "<Name> text") take their author from the prefix - but only when most headerless comments
+    of the page do it (a lone "Update: ..." is not a name)."""
     candidates = [c for c in comments if c.author is None and c.text]
-    matches = [(c, _INLINE_NAME.match(c.text)) for c in candidates]
+    matches = [(c, _inline_match(c.text)) for c in candidates]
     hits = [(c, m) for c, m in matches if m and clean_name(m.group(1)) == m.group(1)]
     if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
         return
