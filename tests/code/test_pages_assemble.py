@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderate.pages.assemble import assemble, clean_name
+from moderate.pages.assemble import assemble, clean_name, end_tight_sections
 from moderate.pages.blocks import text_blocks
 
 T, Y, B, X, F, H, C, W = "title", "byline", "body", "boilerplate", "furniture", "comment_header", "comment_text", "widget_title"
@@ -144,3 +144,37 @@ def test_two_complete_headers_are_two_comments_even_if_grouped():
     s = split([("Ikran teacher | 12/12/2016", NH), ("Dutchman | 12/12/2016", H), ("Text.", C),
                ("Jeanne P", NH), ("Posted 10/18/2012 at 12:18 pm", H), ("Hi.", C)])
     assert [(c.author, c.text) for c in s.comments] == [("Ikran teacher", ""), ("Dutchman", "Text."), ("Jeanne P", "Hi.")]
+
+
+def _tight(lines, chrome_words=("Rudaw",)):
+    text = "\n".join(line for line, _ in lines)
+    blocks = text_blocks(text)
+    labels = [label for line, label in lines if line.strip()]
+    chrome = [any(w in b.text for w in chrome_words) for b in blocks]
+    return end_tight_sections(blocks, labels, chrome)
+
+
+TIGHT = [("Ann | 12/12/2016", H), ("Text one.", C), ("Bob | 13/12/2016", H), ("Text two.", C),
+         ("Cy | 13/12/2016", H), ("Text three.", C)]
+
+
+def test_a_tight_comment_section_ends_at_its_first_blank_line_before_site_chrome():
+    got = _tight(TIGHT + [("", None), ("Be Part of Your Rudaw!", C), ("", None),
+                          ("Share your stories with Rudaw.", C), ("", None), ("What You Say", F)])
+    assert got[6:] == [X, X, F]
+    assert got[:6] == [H, C, H, C, H, C]
+
+
+@pytest.mark.parametrize("tail", [
+    [("", None), ("A second paragraph of Cy's comment.", C)],  # not chrome: a comment's paragraph
+    [("", None), ("Rudaw is great.", C), ("Dee | 14/12/2016", H), ("More.", C)],  # a header follows
+])
+def test_a_tight_section_keeps_what_is_not_chrome_or_is_followed_by_a_header(tail):
+    got = _tight(TIGHT + tail)
+    assert X not in got
+
+
+def test_a_loose_section_is_left_alone():
+    loose = [x for pair in zip(TIGHT, [("", None)] * len(TIGHT)) for x in pair]
+    got = _tight(loose + [("Be Part of Your Rudaw!", C)])
+    assert got[-1] == C

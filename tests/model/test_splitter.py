@@ -33,11 +33,7 @@ def split_file(splitter: Splitter, path: Path):
 
 #: Seed fields the committed splitter gets wrong, with the reason (strict: fixing one fails
 #: the test until it is removed from this list). See the splitter's evaluation.md.
-KNOWN_GAPS = {
-    ("004_dc72d3cab54b6f82.txt", "comments[4].text"): (
-        "two site-promotion lines after the last comment ('Be Part of Your Rudaw!') are read as its text"
-    ),
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _fields(expected: dict, got: dict) -> dict[str, tuple]:

@@ -162,6 +162,41 @@ def assemble(
     return PageSplit(source, article, comments, boilerplate, blocks, labels, comment_of, fmt)
 
 
+def end_tight_sections(blocks: list[Block], labels: list[str], chrome: list[bool], min_tight: int = 4) -> list[str]:
+    """A text page whose comment section runs without a single blank line (headers and texts on
+    consecutive lines) ends that section at its first blank line: comment-text blocks after a
+    blank line, up to the next non-comment block, are boilerplate when every one of them looks
+    like site chrome (``chrome[i]``: the site's own name or boilerplate vocabulary; a site's
+    promotion box right after the last comment) and no comment header follows them (which would
+    show the section goes on). Needs ``min_tight`` blank-free steps and two headers in the run
+    before the blank line."""
+    out = list(labels)
+    comment = (L.COMMENT_HEADER, L.COMMENT_TEXT)
+    i, n = 0, len(blocks)
+    while i < n:
+        if out[i] not in comment:
+            i += 1
+            continue
+        tight, headers = 0, int(out[i] == L.COMMENT_HEADER)
+        i += 1
+        while i < n and out[i] in comment and not blocks[i].blank_before:
+            tight += 1
+            headers += out[i] == L.COMMENT_HEADER
+            i += 1
+        if i >= n or out[i] != L.COMMENT_TEXT or tight < min_tight or headers < 2:
+            continue
+        tail = i
+        while tail < n and out[tail] == L.COMMENT_TEXT:
+            tail += 1
+        if (tail < n and out[tail] == L.COMMENT_HEADER) or not all(chrome[i:tail]):
+            i = tail
+            continue
+        for k in range(i, tail):
+            out[k] = L.BOILERPLATE
+        i = tail
+    return out
+
+
 def _has_date(text: str) -> bool:
     return bool(date_spans(text))
 

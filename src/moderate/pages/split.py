@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from moderate.errors import InputError
-from moderate.pages.assemble import PageSplit, assemble
+from moderate.pages.assemble import PageSplit, assemble, end_tight_sections
 from moderate.pages.blocks import Block, html_blocks, page_title, text_blocks
-from moderate.pages.features import page_features
+from moderate.pages.features import BASE_FEATURES, page_features
 from moderate.pages.read import HTML, RawPage, page_from_bytes, read_page
 
 SPLITTER_DIR = "splitter"
@@ -57,6 +59,16 @@ def _prepare_all(raws: list[RawPage], n_jobs: int | None) -> list[PreparedPage]:
     return Parallel(n_jobs=jobs, batch_size="auto")(delayed(prepare)(raw) for raw in raws)
 
 
+_BRAND, _BOILER = BASE_FEATURES.index("brand_token"), BASE_FEATURES.index("boiler_hits")
+
+
+def _chrome(features: np.ndarray) -> list[bool]:
+    """Blocks that look like site chrome: the site's own name, or boilerplate vocabulary."""
+    if features.shape[0] == 0:
+        return []
+    return ((features[:, _BRAND] > 0) | (features[:, _BOILER] > 0)).tolist()
+
+
 def resolve_splitter_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """``--splitter`` (a model folder or a folder with CURRENT), else ``$MODERATE_SPLITTER``,
     else ``models/splitter/CURRENT`` found from the working directory upwards or beside the package."""
@@ -85,7 +97,8 @@ class Splitter:
         return self.labeller.predict_pages([p.features for p in prepared])
 
     def split_prepared(self, prepared: Sequence[PreparedPage]) -> list[PageSplit]:
-        labelled = self.label(prepared)
+        labelled = [end_tight_sections(p.blocks, labels, _chrome(p.features)) if p.raw.fmt == "text" else labels
+                    for p, labels in zip(prepared, self.label(prepared))]
         segmenter = getattr(self.labeller, "segmenter_", None)
         if segmenter is not None:
             starts = segmenter.starts_pages([(p.blocks, labels, p.features) for p, labels in zip(prepared, labelled)])
