@@ -29,6 +29,22 @@ def _metrics_table(metrics: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _plural(n: int, what: str) -> str:
+    return f"{n:,} {what}{'s' if n != 1 else ''}"
+
+
+def _held_out_dropped(rows: dict[str, Any]) -> list[str]:
+    """A paragraph on the shipped training rows not trained on because their text is held out
+    (none when there were none)."""
+    parts = [_plural(n, what) for what, n in (
+        ("corpus training row", rows.get("corpus_rows_held_out", 0)),
+        ("shipped training pair", rows.get("shipped_pairs_held_out", 0)),
+        ("weak (swapped-article) pair", rows.get("weak_pairs_held_out", 0))) if n]
+    if not parts:
+        return []
+    return ["Not trained on, because the same text is in the site's held-out slice: " + " and ".join(parts) + ".", ""]
+
+
 def what_changed(meta: dict[str, Any]) -> list[str]:
     """The lineage of a model retrained with site labels (``moderate train --labels``)."""
     lineage = meta.get("lineage")
@@ -50,6 +66,7 @@ def what_changed(meta: dict[str, Any]) -> list[str]:
         + f"{rows.get('site_holdout', 0):,} held out for the comparison (share {policy.get('holdout_share')} by text hash"
         + (", plus texts in the shipped dev/test splits)." if "site_train_incivility" in rows else ")."),
         "",
+        *_held_out_dropped(rows),
         "| label file | format | sha256 | rows read | used | added in |",
         "|---|---|---|---:|---:|---|",
         *[

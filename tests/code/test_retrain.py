@@ -664,3 +664,190 @@ def test_a_candidate_keeps_its_parents_recipe_unless_told_otherwise(tmp_path: Pa
     assert seen[1] == ["c3", "ruddit"]
     assert f"incivility: parameters differ from the parent {base.model_id}'s: C=1.5 (parent: 0.5)" in other.notes
     assert f"incivility: corpus sources c3, ruddit differ from the parent {base.model_id}'s (c3)" in other.notes
+
+
+# --------------------------------------------------------------------------- off-topic: held-out texts
+
+_STORIES = ["harbour plan council vote", "school budget teachers strike", "river flood warning rain",
+            "football derby stadium fans", "library opening books hours", "bus route fares drivers",
+            "hospital wing nurses beds", "market stalls farmers produce", "bridge repair traffic lanes",
+            "museum exhibit paintings loan"]
+#: a shipped training pair whose text the site also labels (held out), written otherwise by the site
+_SHARED = "Shared comment about the harbour plan, really"
+#: a page comment (weak pairs only) whose text the site also labels (held out)
+_PAGE_ONLY = "Page comment on the harbour plan that a site holds out"
+
+
+def _offtopic_data_dir(root: Path) -> Path:
+    """A tiny data/labels/offtopic: ten training articles (one site each) with four labelled pairs,
+    one test article with two."""
+    folder = root / "labels" / "offtopic"
+    folder.mkdir(parents=True)
+    articles, pairs, labels = [], [], []
+    for k, story in enumerate([*_STORIES, "city hall election candidates debate"]):
+        split = "test" if k == len(_STORIES) else "train"
+        articles.append({"article_id": f"a{k}", "group": f"g{k}", "source": "dragnet", "title": story.title(),
+                         "body": f"The {story} was reported today. People talked about the {story} at length.",
+                         "split": split})
+        texts = [f"I think the {story} matters {k}", f"More on the {story}, well said {k}",
+                 f"Buy cheap watches online now {k}", f"Nice weather we have today {k}"]
+        if k == 0:
+            texts[0] = _SHARED
+        for j, text in enumerate(texts[: 2 if split == "test" else 4]):
+            pid = f"p{k}-{j}"
+            pairs.append({"pair_id": pid, "article_id": f"a{k}", "group": f"g{k}", "source": "dragnet", "author": None,
+                          "text": text, "parent": None, "about": None, "split": split})
+            labels.append(f"{pid}\t{'on' if j < 2 else 'off'}\thelper\t")
+    for name, records in (("articles.jsonl", articles), ("pairs.jsonl", pairs)):
+        (folder / name).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (folder / "labels.tsv").write_text("pair_id\tlabel\tlabeller\tnote\n" + "\n".join(labels) + "\n", encoding="utf-8")
+    return root
+
+
+def _page_comments(data_dir: Path, split: str = "train") -> pd.DataFrame:
+    rows = [{"article_id": f"a{k}", "group": f"g{k}", "text": f"Page comment {j} on the {story}", "parent": None}
+            for k, story in enumerate(_STORIES) for j in range(3)]
+    rows[1]["text"] = _PAGE_ONLY
+    rows[4]["text"] = _SHARED  # a human-labelled text: never a weak pair
+    return pd.DataFrame(rows, columns=["article_id", "group", "text", "parent"])
+
+
+@pytest.fixture
+def offtopic_data(tmp_path: Path, monkeypatch) -> Path:
+    from moderate.offtopic import data as D
+
+    monkeypatch.setattr(D, "page_comments", _page_comments)
+    return _offtopic_data_dir(tmp_path / "data")
+
+
+_OFFTOPIC_PARAMS = {"n_components": 2}
+
+
+def _prepare(data_dir: Path, **kw):
+    from moderate.offtopic.train import DEFAULT_PARAMS, prepare
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return prepare(data_dir, {**DEFAULT_PARAMS, **_OFFTOPIC_PARAMS}, 0, **kw)[1]
+
+
+def test_offtopic_training_rows_without_exclusions_are_the_plain_ones(offtopic_data: Path) -> None:
+    from moderate.offtopic import data as D
+    from moderate.offtopic.train import DEFAULT_PARAMS
+
+    plain = _prepare(offtopic_data)
+    assert plain.held_out is None
+    # what prepare has always trained on: every training pair, weak pairs of the other page comments
+    data = D.load(offtopic_data)
+    human = data.pairs[data.pairs["split"] == "train"].reset_index(drop=True)
+    articles = data.articles[data.articles["split"] == "train"]
+    weak = D.weak_pairs(_page_comments(offtopic_data), articles, seed=0,
+                        title_only_share=DEFAULT_PARAMS["weak_title_only"], exclude=set(human["text"]))
+    pd.testing.assert_frame_equal(plain.human, human)
+    pd.testing.assert_frame_equal(plain.weak, weak)
+    # an exclusion that matches nothing changes nothing: same rows, order, swapped articles, features
+    for keys in (set(), {"a text nobody wrote"}):
+        same = _prepare(offtopic_data, exclude_keys=keys)
+        assert same.held_out == {"shipped_pairs_held_out": 0, "weak_pairs_held_out": 0}
+        pd.testing.assert_frame_equal(same.human, plain.human)
+        pd.testing.assert_frame_equal(same.weak, plain.weak)
+        np.testing.assert_array_equal(same.X_human, plain.X_human)
+        np.testing.assert_array_equal(same.X_weak, plain.X_weak)
+
+
+def test_offtopic_exclusion_drops_held_out_shipped_and_weak_pairs(offtopic_data: Path) -> None:
+    plain = _prepare(offtopic_data)
+    held = {corpora.normalise_key(_SHARED.upper() + " !"), corpora.normalise_key(_PAGE_ONLY)}
+    out = _prepare(offtopic_data, exclude_keys=held)
+    assert out.held_out == {"shipped_pairs_held_out": 1, "weak_pairs_held_out": 2}  # one comment, two weak pairs
+    assert _SHARED in set(plain.human["text"]) and _PAGE_ONLY in set(plain.weak["text"])
+    for frame in (out.human, out.weak):
+        assert held.isdisjoint(frame["text"].map(corpora.normalise_key))
+    pd.testing.assert_frame_equal(out.human, plain.human[plain.human["text"] != _SHARED].reset_index(drop=True))
+    # the other weak pairs keep their swapped articles and title-only draws
+    pd.testing.assert_frame_equal(out.weak, plain.weak[plain.weak["text"] != _PAGE_ONLY].reset_index(drop=True))
+    assert _SHARED not in set(out.weak["text"])  # a dropped human text does not become a weak pair
+    assert len(out.X_human) == len(out.human) and len(out.X_weak) == len(out.weak)
+
+
+def _stub_offtopic_fit(monkeypatch) -> list:
+    """The off-topic fitting itself (not under test) stubbed: the rows it is given are recorded; the
+    model folder is written without the evaluation (which needs the whole shipped data)."""
+    import functools
+
+    import moderate.offtopic.train as offtopic_train
+
+    prepared = []
+
+    def fit(p, params, seed):
+        prepared.append(p)
+        return {"stub": True}, {"rows": len(p.human), "positives": int(p.human["target"].sum()),
+                                "weak_pairs": len(p.weak), "review_threshold": 0.5}
+
+    monkeypatch.setattr(offtopic_train, "fit", fit)
+    monkeypatch.setattr(offtopic_train, "write_offtopic", functools.partial(offtopic_train.write_offtopic, evaluate=False))
+    return prepared
+
+
+_SITE_TRAINED = "A site comment about the harbour plan"
+_SITE_HELD = [_SHARED.upper() + " !", _PAGE_ONLY]  # the same keys as a shipped pair and a page comment
+
+
+def _hold_out_site_texts(monkeypatch) -> None:
+    """The site's held-out slice: every site text but ``_SITE_TRAINED``."""
+    import moderate.retrain.offtopic as retrain_offtopic
+
+    trained = corpora.normalise_key(_SITE_TRAINED)
+    monkeypatch.setattr(retrain_offtopic, "in_holdout", lambda key, policy: key != trained)
+
+
+def test_site_offtopic_fit_excludes_the_held_out_site_texts(offtopic_data: Path, monkeypatch) -> None:
+    from moderate.retrain.offtopic import fit_site_offtopic
+
+    prepared = _stub_offtopic_fit(monkeypatch)
+    _hold_out_site_texts(monkeypatch)
+    rows = pd.DataFrame({"text": [*_SITE_HELD, _SITE_TRAINED], "off_topic": [1.0, 0.0, 1.0], "labeler": "mod",
+                         "article": f"The {_STORIES[0]} was reported today.", "title": "Harbour"})
+    rows["key"] = rows["text"].map(corpora.normalise_key)
+    _, _, metrics, _, pairs = fit_site_offtopic(offtopic_data, rows, MergePolicy(), 0, _OFFTOPIC_PARAMS)
+    assert pairs.set_index("text")["split"].to_dict() == {**dict.fromkeys(_SITE_HELD, "holdout"), _SITE_TRAINED: "train"}
+    assert metrics["shipped_pairs_held_out"] == 1 and metrics["weak_pairs_held_out"] == 2
+    p = prepared[0]
+    assert _SITE_TRAINED in set(p.human["text"])  # the site's training pair is trained on
+    keys = set(rows["key"][:2])
+    assert keys.isdisjoint(p.human["text"].map(corpora.normalise_key))
+    assert keys.isdisjoint(p.weak["text"].map(corpora.normalise_key))
+
+
+def test_offtopic_retrain_counts_and_notes_the_held_out_pairs(offtopic_data: Path, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    from moderate.retrain.run import retrain
+
+    _stub_offtopic_fit(monkeypatch)
+    _hold_out_site_texts(monkeypatch)
+    (offtopic_data / "comments").mkdir()
+    labels = tmp_path / "pairs.csv"
+    pd.DataFrame({"text": [*_SITE_HELD, _SITE_TRAINED], "off_topic": ["off", "on", "off"],
+                  "article": f"The {_STORIES[0]} was reported today.", "title": "Harbour"}).to_csv(labels, index=False)
+    run = retrain([labels], models_dir=tmp_path / "models", data_dir=offtopic_data / "comments",
+                  families=("offtopic",), promote=False)
+    counts = registry.read_metadata(run.offtopic.folder)["lineage"]["site_rows"]
+    assert counts["shipped_pairs_held_out"] == 1 and counts["weak_pairs_held_out"] == 2
+    assert counts["site_holdout"] == 2 and counts["site_train"] == 1
+    assert ("off-topic: 1 shipped training pair and 2 weak pairs not trained on: the same text is in the "
+            "site's held-out slice" in run.notes), run.notes
+    card = (run.offtopic.folder / registry.CARD_NAME).read_text(encoding="utf-8")
+    assert ("Not trained on, because the same text is in the site's held-out slice: 1 shipped training pair "
+            "and 2 weak (swapped-article) pairs." in card)
+
+
+def test_the_card_says_how_many_shipped_rows_the_held_out_slice_took() -> None:
+    from moderate.card import what_changed
+
+    def card(**counts) -> str:
+        return "\n".join(what_changed({"lineage": {"site_rows": {"texts": 9, "site_train_incivility": 5, **counts},
+                                                    "merge_policy": {}, "decision": {}}}))
+
+    assert ("Not trained on, because the same text is in the site's held-out slice: 3 corpus training rows."
+            in card(corpus_rows_held_out=3))
+    assert "held-out slice:" not in card(corpus_rows_held_out=0) and "held-out slice:" not in card()

@@ -12,6 +12,11 @@ including the seed page, is never read here):
    (``weak_in_head``), with ``relevance`` and ``text`` given as out-of-fold predictions (folds
    grouped by site, so a site's comments never score their own site);
 5. the ``review`` threshold: the one maximising F1 on the head's own out-of-fold predictions.
+
+A retraining with a site's labels (:mod:`moderate.retrain.offtopic`) passes ``exclude_keys``, the
+:func:`moderate.corpora.normalise_key` of the site's held-out texts: human training pairs and weak
+pairs with those texts are dropped (2-4), so a held-out text is never trained on through them.
+Without it (``moderate train-offtopic``) nothing is dropped and the fit is the same as ever.
 """
 
 from __future__ import annotations
@@ -59,6 +64,9 @@ class Prepared:
     X_human: np.ndarray
     weak: pd.DataFrame
     X_weak: np.ndarray
+    #: with ``exclude_keys``: ``{"shipped_pairs_held_out": n, "weak_pairs_held_out": n}``, the training
+    #: pairs dropped because their text is held out (None when no exclusion was asked for)
+    held_out: dict[str, int] | None = None
 
 
 def pair_features(featurizer: RelevanceFeaturizer, data: D.OffTopicData, frame: pd.DataFrame) -> np.ndarray:
@@ -73,10 +81,27 @@ def pair_features(featurizer: RelevanceFeaturizer, data: D.OffTopicData, frame: 
     return featurizer.transform(frame["text"].tolist(), article_of, articles, parents)
 
 
+def _drop_keys(frame: pd.DataFrame, keys: set[str] | frozenset[str]) -> tuple[pd.DataFrame, int]:
+    """``frame`` without the rows whose :func:`moderate.corpora.normalise_key` of ``text`` is in
+    ``keys`` (the others in their order), and how many were dropped."""
+    from moderate.corpora import normalise_key
+
+    drop = frame["text"].map(normalise_key).isin(keys).to_numpy(dtype=bool) if len(frame) else np.zeros(0, bool)
+    if not drop.any():
+        return frame, 0
+    return frame[~drop].reset_index(drop=True), int(drop.sum())
+
+
 def prepare(data_dir: Path, params: dict[str, Any], seed: int,
-            site: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> tuple[D.OffTopicData, Prepared]:
+            site: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+            exclude_keys: set[str] | frozenset[str] | None = None) -> tuple[D.OffTopicData, Prepared]:
     """The featurizer fitted and every training pair featurized. ``site``: ``(articles, pairs)`` of a
-    site's own labels (:mod:`moderate.retrain.offtopic`), added to the training part."""
+    site's own labels (:mod:`moderate.retrain.offtopic`), added to the training part.
+    ``exclude_keys``: normalised texts (:func:`moderate.corpora.normalise_key`) never to train on,
+    such as a site's held-out slice: the human training pairs and the weak pairs with those texts
+    are dropped and counted (``Prepared.held_out``). The weak pairs are drawn as without it and the
+    excluded ones dropped afterwards, so the others keep their swapped articles; with no exclusion
+    (the default) the training rows are those of a plain fit."""
     data = D.load(data_dir)
     if site is not None:
         data = D.OffTopicData(pd.concat([data.articles, site[0]]), pd.concat([data.pairs, site[1]], ignore_index=True))
@@ -85,10 +110,16 @@ def prepare(data_dir: Path, params: dict[str, Any], seed: int,
     featurizer = RelevanceFeaturizer(n_components=params["n_components"], random_state=seed)
     featurizer.fit(data.article_tuples(list(articles.index)), page_comments["text"].tolist())
     human = data.pairs[data.pairs["split"] == "train"].reset_index(drop=True)
+    # the weak pairs leave out every human-labelled comment, the dropped ones too
     weak = D.weak_pairs(page_comments, articles[articles["source"] != "site"], seed=seed,
                         title_only_share=params["weak_title_only"], exclude=set(human["text"]))
+    held_out = None
+    if exclude_keys is not None:
+        human, human_dropped = _drop_keys(human, exclude_keys)
+        weak, weak_dropped = _drop_keys(weak, exclude_keys)
+        held_out = {"shipped_pairs_held_out": human_dropped, "weak_pairs_held_out": weak_dropped}
     prepared = Prepared(featurizer, human, pair_features(featurizer, data, human), weak,
-                        pair_features(featurizer, data, weak))
+                        pair_features(featurizer, data, weak), held_out)
     return data, prepared
 
 
@@ -169,12 +200,17 @@ def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int, extra: str =
 
 
 def fit_offtopic(data_dir: Path = Path("data"), seed: int = 0, params: dict[str, Any] | None = None,
-                 site: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> tuple[D.OffTopicData, OffTopicModel, dict[str, Any], float]:
-    """Fit on the training part (plus ``site``, see :func:`prepare`): ``(data, model, train_metrics, seconds)``."""
+                 site: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+                 exclude_keys: set[str] | frozenset[str] | None = None) -> tuple[D.OffTopicData, OffTopicModel, dict[str, Any], float]:
+    """Fit on the training part (plus ``site``, less ``exclude_keys``, see :func:`prepare`):
+    ``(data, model, train_metrics, seconds)``. With ``exclude_keys``, ``train_metrics`` also counts
+    the pairs dropped (``shipped_pairs_held_out``, ``weak_pairs_held_out``)."""
     params = {**DEFAULT_PARAMS, **(params or {})}
     started = time.perf_counter()
-    data, prepared = prepare(Path(data_dir), params, seed, site)
+    data, prepared = prepare(Path(data_dir), params, seed, site, exclude_keys)
     model, train_metrics = fit(prepared, params, seed)
+    if prepared.held_out is not None:
+        train_metrics.update(prepared.held_out)
     return data, model, train_metrics, time.perf_counter() - started
 
 

@@ -6,7 +6,10 @@ incivility (:mod:`moderate.retrain.merge`): duplicates resolved by the chosen ru
 text-hash slice held out and never trained on. Site pairs join the human training labels of
 ``data/labels/offtopic`` with weight 1, like them (the off-topic head is fitted on a few
 thousand rows, where a heavier weight would let a few hundred site rows dominate); each site
-article is its own group in the grouped cross-validation.
+article is its own group in the grouped cross-validation. A held-out site text is not trained on
+through the shipped data either: shipped training pairs and weak (swapped-article) pairs with the
+same :func:`moderate.corpora.normalise_key` are dropped (``shipped_pairs_held_out``,
+``weak_pairs_held_out``), as :func:`moderate.retrain.merge.merge` drops corpus rows.
 
 The comparison uses the same rule (:func:`moderate.retrain.compare.compare` with the single label
 ``off_topic``) on the held-out human labels of ``data/labels/offtopic`` and on the held-out site pairs.
@@ -83,12 +86,15 @@ def comparison_rows(data: D.OffTopicData, pairs: pd.DataFrame, parent: Any, cand
 
 def fit_site_offtopic(data_dir: Path, rows: pd.DataFrame, policy: MergePolicy, seed: int = 0,
                       params: dict[str, Any] | None = None) -> tuple[D.OffTopicData, Any, dict[str, Any], float, pd.DataFrame]:
-    """Fit an off-topic candidate with the site's pairs: ``(data, model, train_metrics, seconds, pairs)``."""
+    """Fit an off-topic candidate with the site's pairs: ``(data, model, train_metrics, seconds, pairs)``.
+    Shipped training pairs and weak pairs whose text is a held-out site text are not trained on;
+    ``train_metrics`` counts them (``shipped_pairs_held_out``, ``weak_pairs_held_out``)."""
     from moderate.corpora import normalise_key
     from moderate.offtopic.train import fit_offtopic
 
     shipped = D.load(data_dir).pairs
     guard = {normalise_key(t) for t in shipped.loc[shipped["split"] == "test", "text"]}
     articles, pairs = site_pairs(rows, policy, guard)
-    data, model, metrics, seconds = fit_offtopic(data_dir, seed, params, site=(articles, pairs))
+    held = {normalise_key(t) for t in pairs.loc[pairs["split"] == "holdout", "text"]}
+    data, model, metrics, seconds = fit_offtopic(data_dir, seed, params, site=(articles, pairs), exclude_keys=held)
     return data, model, metrics, seconds, pairs

@@ -9,8 +9,8 @@
    build on the last; a file already in that lineage (same sha256) is not added twice.
 3. Resolve duplicates and hold out the fixed slice (:mod:`moderate.retrain.merge`). The slice is
    pinned to the lineage: the parent's held-out share and salt are kept (:func:`pin_holdout`).
-4. Fit a candidate (shipped data plus the site's training rows; corpus training rows whose text is
-   in the site's held-out slice are dropped). An incivility candidate keeps its parent's recipe:
+4. Fit a candidate (shipped data plus the site's training rows; corpus training rows, and for
+   off-topic shipped and weak training pairs, whose text is in the site's held-out slice are dropped). An incivility candidate keeps its parent's recipe:
    the parent's parameters and corpus sources, unless others are given (:func:`inherit_recipe`).
 5. Score the same held-out rows with both models and apply the rule
    (:mod:`moderate.retrain.compare`).
@@ -428,6 +428,11 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
     meta = lin.parent_meta
     params = meta.get("params")
     data, model, train_metrics, seconds, pairs = fit_site_offtopic(data_dir, resolved, policy, seed, params)
+    held_out = {name: int(train_metrics.get(name, 0)) for name in ("shipped_pairs_held_out", "weak_pairs_held_out")}
+    dropped = [f"{n:,} {what} pair{'s' if n != 1 else ''}" for what, n in
+               (("shipped training", held_out["shipped_pairs_held_out"]), ("weak", held_out["weak_pairs_held_out"])) if n]
+    if dropped:
+        notes.append(f"off-topic: {' and '.join(dropped)} not trained on: the same text is in the site's held-out slice")
     comparison = None
     if lin.parent_folder is not None:
         parent = load_offtopic(lin.parent_folder).estimator
@@ -436,13 +441,15 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
                              rows_["parent_holdout"], rows_["candidate_holdout"], tolerance=tolerance,
                              min_gain=min_gain, labels=(OFF_TOPIC,))
     stats = {"site_train": int((pairs["split"] == "train").sum()), "site_holdout": int((pairs["split"] == "holdout").sum()),
-             "site_articles": int(pairs["article_id"].nunique())}
+             "site_articles": int(pairs["article_id"].nunique()), **held_out}
     lineage = _lineage_record(lin, resolved, merged_away, policy, stats, comparison)
     lineage["decision"] = _decide(comparison, promote, force)
     site_hash = hashlib.sha256(pd.util.hash_pandas_object(pairs[["pair_id", "target", "split"]], index=False)
                                .to_numpy().tobytes()).hexdigest()
     folder = write_offtopic(model, train_metrics, seconds, data, data_dir, models_dir, seed, params,
-                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())) + str(lineage["parent"]),
+                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())) + str(lineage["parent"])
+                            # pairs dropped for the held-out slice: other training rows, another id
+                            + (repr(sorted(held_out.items())) if any(held_out.values()) else ""),
                             extra_metadata={"lineage": lineage}, extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows)})
     return _finish("offtopic", family_dir, folder.name, folder, lineage, by, reason)
 
