@@ -36,6 +36,17 @@ NH, NC = "+" + H, "+" + C
     ("Published: Updated:", None),
     ("Reply", None),
     ("Hans schrieb am 3. März 2014:", "Hans"),
+    ("21 Nicole | June 25th, 2014 at 2:39 p.m.", "Nicole"),
+    ("Comment #1 by andrewwalker on Jan 3, 2016 6:37p.m.", "andrewwalker"),
+    ("Écrit par françoisebonnet le 06/04/2010 à 21h17", "françoisebonnet"),
+    ("Geplaatst door:", None),
+    ("Cheers, rider_anon", "rider_anon"),
+    ("abdulhill Top Commenter", "abdulhill"),
+    ("Top Commenter", None),
+    ("Moderator", "Moderator"),
+    ("[–] John 0 points 3 years ago", "John"),
+    ("[-] free_observer score hidden 2 years ago", "free_observer"),
+    ("Francisco Fernandes → Carmela · 3 months ago", "Francisco Fernandes"),
 ])
 def test_clean_name(line, name):
     assert clean_name(line) == name

@@ -18,12 +18,13 @@ from moderate.pages.blocks import Block
 from moderate.pages.dates import DateReader, date_spans
 from moderate.pages.resources import load_phrases
 
-_SEPARATORS = re.compile(r"\s*(?:\||•|·|–|—|\s/\s|(?<!:):\s|:$|,\s|\(|\)|\[|\]|›)\s*")
+_SEPARATORS = re.compile(r"\s*(?:\||•|·|–|—|\s/\s|(?<!:):\s|:$|,\s|\(|\)|\[|\]|›|»|→|↪|▸|▶)\s*")  # arrows: "Ann → Bob" (a reply)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_LEADING_NUMBER = re.compile(r"^\s*(?:#\s?\d+|\d+[.)])\s*")
+# "#3 Bob", "3. Bob", "3) Bob", and a bare comment number before a word: "21 Nicole | June 25th"
+_NUMBER_TOKEN = re.compile(r"#?\d+[.):]?")
+_LEADING_NUMBER = re.compile(r"^\s*(?:#\s?\d+|\d+[.)]|\d{1,4}(?=\s+[^\W\d_]))\s*")
 _PAREN_NUM = re.compile(r"\(#?\d+\)|#\d{3,}")
 _REPLY_TO = re.compile(r"^\s*(?:in reply to|replying to|reply to|re:|antwort an|en réponse à|en respuesta a|in risposta a)\s+@?(.+?)\s*:?\s*$", re.IGNORECASE)
-_LEADS = ("posted by", "written by", "comment by", "submitted by", "by", "from", "von", "par", "por", "di", "door")
 _PREPOSITIONS = frozenset({"on", "at", "am", "um", "le", "à", "el", "em", "op", "in", "posted", "il", "de"})
 
 
@@ -77,6 +78,29 @@ def _not_names() -> frozenset[str]:
     return frozenset(words) | _PREPOSITIONS
 
 
+@cache
+def _leads() -> tuple[tuple[str, ...], ...]:
+    """Words before a name ("posted by", "écrit par"; data: name_leads.txt), longest first."""
+    return tuple(sorted((tuple(p.split()) for p in load_phrases("name_leads")), key=len, reverse=True))
+
+
+def _strip_badges(words: list[str]) -> list[str]:
+    """``words`` without a trailing badge ("Top Commenter"; data: name_badges.txt) or vote count
+    ("John 0 points" leaves "John 0"), as long as a name remains."""
+    badges = load_phrases("name_badges")
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        if words[-1].isdigit():
+            words, changed = words[:-1], True
+            continue
+        for k in (3, 2, 1):
+            if len(words) > k and " ".join(words[-k:]).lower().strip(".,:;!·•") in badges:
+                words, changed = words[:-k], True
+                break
+    return words
+
+
 def clean_name(line: str) -> str | None:
     """The person's name in a comment header or byline line, if it shows one."""
     text = line
@@ -89,15 +113,22 @@ def clean_name(line: str) -> str | None:
         words = chunk.split()
         lowered = [w.lower().strip(".,:;") for w in words]
         # strip leading "by" / "posted by"
+        whole = " ".join(lowered)
+        if whole in load_phrases("signoffs") or (whole in load_phrases("name_badges") and whole not in _NAME_WORDS):
+            continue  # "Cheers, rider_anon", "Top Commenter": the name is in another chunk or line
         changed = True
         while changed and lowered:
             changed = False
-            for lead in _LEADS:
-                parts = lead.split()
-                if lowered[:len(parts)] == parts:
+            for parts in _leads():
+                if tuple(lowered[:len(parts)]) == parts:
                     words, lowered = words[len(parts):], lowered[len(parts):]
                     changed = True
                     break
+            # "Comment #1 by andrewwalker": furniture words and numbers before a lead go too
+            if not changed and len(words) > 1 and (lowered[0].strip(".,:;!") in _not_names()
+                                                   or _NUMBER_TOKEN.fullmatch(lowered[0])):
+                words, lowered = words[1:], lowered[1:]
+                changed = True
         cut = len(words)
         verbs = load_phrases("header_verbs")
         for i, w in enumerate(lowered):
@@ -107,6 +138,7 @@ def clean_name(line: str) -> str | None:
         words = words[:cut]
         while words and words[-1].lower().strip(".,:;!") in _not_names():
             words = words[:-1]
+        words = _strip_badges(words)
         while words and words[0].lower().strip(".,:;!") in _not_names():
             words = words[1:]
         name = " ".join(words).strip(" ,:;-–—'\"/@")
