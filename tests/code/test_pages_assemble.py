@@ -189,3 +189,17 @@ def test_a_loose_section_is_left_alone():
     loose = [x for pair in zip(TIGHT, [("", None)] * len(TIGHT)) for x in pair]
     got = _tight(loose + [("Be Part of Your Rudaw!", C)])
     assert got[-1] == C
+
+
+@pytest.mark.parametrize("opening", ["@Ann ", "Re Ann: ", "Re: Ann ", "To Ann: ", "↪ Ann\n\n", "In reply to Ann: "])
+def test_a_reply_that_names_an_earlier_author_links_to_that_comment(opening):
+    s = split([("Ann | 12/12/2016", NH), ("First.", C), ("Bob | 12/12/2016", NH), ("Second.", C),
+               ("Cy | 13/12/2016", NH), (opening.replace("\n\n", " ") + "you are right.", C)])
+    assert [c.reply_to for c in s.comments] == [None, None, 0]
+
+
+def test_a_text_starting_with_an_earlier_author_links_only_without_nesting_and_for_real_names():
+    s = split([("Ann Lee | 12/12/2016", NH), ("First.", C), ("Bob | 12/12/2016", NH), ("Second.", C),
+               ("Cy | 13/12/2016", NH), ("Ann Lee, I agree.", C), ("Di | 13/12/2016", NH), ("Annoying.", C),
+               ("Ed | 13/12/2016", NH), ("Bo said so.", C)])
+    assert [c.reply_to for c in s.comments] == [None, None, 0, None, None]

@@ -304,6 +304,10 @@ def _one_header_each(groups: list[list[int]], blocks: list[Block], labels: list[
 
 
 def _link_replies(comments: list[Comment], blocks: list[Block], labels: list[str]) -> None:
+    """``reply_to`` from nesting (the nearest earlier comment one level up), overridden by a
+    reply that names an earlier comment's author ("@Ann", "Re Ann:", "To Ann:", "↪ Ann", a
+    "Replying to Ann" line); a text that merely starts with an earlier author's name ("Ann, I
+    agree") links to that author when nesting says nothing."""
     levels = {c.level for c in comments}
     for k, c in enumerate(comments):
         parent = None
@@ -312,32 +316,48 @@ def _link_replies(comments: list[Comment], blocks: list[Block], labels: list[str
                 if comments[j].level < c.level:
                     parent = j
                     break
-                if comments[j].level == c.level and parent is None and j < k - 1:
-                    pass
-        name = _addressed_name(c, blocks, labels)
-        if name:
-            match = _latest_author(comments[:k], name)
+        name, explicit = _addressed_name(c, blocks, labels)
+        if name and (explicit or parent is None):
+            match = _latest_author(comments[:k], name, min_len=2 if explicit else 3)
             if match is not None:
                 parent = match
         c.reply_to = parent
 
 
-def _addressed_name(c: Comment, blocks: list[Block], labels: list[str]) -> str | None:
-    if c.text.startswith("@"):
-        return c.text[1:80]
+@cache
+def _reply_prefix() -> re.Pattern[str]:
+    """A reply's opening words (data: reply_prefixes.txt), then the name replied to."""
+    phrases = sorted(load_phrases("reply_prefixes"), key=len, reverse=True)
+    words = [re.escape(p).replace("\\ ", r"\s+") for p in phrases if p[-1:].isalnum()]
+    marks = [re.escape(p) for p in phrases if not p[-1:].isalnum()]
+    alternatives = [w + r"\s+" for w in words] + [m + r"\s*" for m in marks]
+    return re.compile(r"^\s*(?:" + "|".join(alternatives) + r")@?", re.IGNORECASE)
+
+
+def _addressed_name(c: Comment, blocks: list[Block], labels: list[str]) -> tuple[str | None, bool]:
+    """The start of the text a reply addresses (a name, then anything) and whether a reply
+    marker introduced it (False: the comment's text merely starts there)."""
     start, end = c.blocks[0], c.blocks[-1]
     for i in range(max(start - 1, 0), end + 1):
         m = _REPLY_TO.match(blocks[i].text)
         if m and labels[i] in (L.FURNITURE, L.COMMENT_HEADER, L.BOILERPLATE):
-            return m.group(1)
-    return None
+            return m.group(1), True
+    text = c.text.lstrip()
+    m = _reply_prefix().match(text)
+    if m and m.end() < len(text):
+        return text[m.end():m.end() + 80], True
+    return (text[:80] or None), False
 
 
-def _latest_author(previous: list[Comment], addressed: str) -> int | None:
+def _latest_author(previous: list[Comment], addressed: str, min_len: int = 1) -> int | None:
+    """The latest earlier comment whose author's name (at least ``min_len`` characters) starts
+    ``addressed`` and ends at a word boundary; the longest such name wins."""
     target = addressed.lower()
     best, best_len = None, 0
     for j in range(len(previous) - 1, -1, -1):
         author = (previous[j].author or "").lower()
+        if len(author) < min_len:
+            continue
         at_boundary = len(target) == len(author) or not target[len(author):][:1].isalnum()
         if author and target.startswith(author) and len(author) > best_len and at_boundary:
             best, best_len = j, len(author)

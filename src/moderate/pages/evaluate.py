@@ -8,7 +8,8 @@
   are near-identical (similarity >= 0.9; two empty texts match when the authors do).
   Matching is one-to-one, greedy by similarity. Precision, recall and F1 are pooled over pages.
 * **author accuracy** on matched comments (case-insensitive exact name), **reply accuracy**
-  on matched comments whose true parent is known, **exact count**: pages where the number of
+  on matched comments whose true parent is known, **reply precision**: of the matched comments
+  given a parent, how many got the right one; **exact count**: pages where the number of
   predicted comments equals the true number.
 * **line accuracy** and per-label F1 of the classifier itself.
 """
@@ -108,6 +109,7 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
     """Scores of ``splits`` against the truth of ``pages`` (:class:`~moderate.pages.data.LabelledPage`)."""
     tp = n_pred = n_true = 0
     author_ok = author_n = reply_ok = reply_n = exact = 0
+    linked = linked_ok = 0  # matched comments given a parent, and how many of those are right
     boundary = []
     y_true: list[str] = []
     y_pred: list[str] = []
@@ -126,10 +128,14 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
                 author_n += 1
                 author_ok += int(_same_author(predicted[i].get("author"), truth[j]["author"]))
             true_parent = truth[j].get("reply_to")
+            pred_parent = predicted[i].get("reply_to")
+            right = int(pred_parent is not None and index_map.get(pred_parent) == true_parent)
             if true_parent is not None:
                 reply_n += 1
-                pred_parent = predicted[i].get("reply_to")
-                reply_ok += int(pred_parent is not None and index_map.get(pred_parent) == true_parent)
+                reply_ok += right
+            if pred_parent is not None:
+                linked += 1
+                linked_ok += right
         a, c = boundary_scores(split, page.boundary if page.boundary is not None else len(page.blocks))
         boundary.append(a if c is None else (a + c) / 2)
         y_true.extend(page.labels)
@@ -148,6 +154,7 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
         "predicted_comments": n_pred,
         "author_accuracy": author_ok / author_n if author_n else None,
         "reply_accuracy": reply_ok / reply_n if reply_n else None,
+        "reply_precision": linked_ok / linked if linked else None,
         "exact_count_pages": exact / len(pages) if pages else None,
         "line_accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred)])) if y_true else None,
         "label_f1": label_f1(y_true, y_pred),

@@ -209,13 +209,13 @@ def _fmt(value: Any) -> str:
 def to_markdown(report: dict[str, Any]) -> str:
     lines = [f"# Splitter evaluation: {report['splitter_id']}", "",
              "Every section uses pages the splitter never trained on (see `moderate.pages.report`).", ""]
-    lines += ["| section | pages | boundary F1 | comment P | comment R | comment F1 | author acc. | reply acc. | exact count | line acc. |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| section | pages | boundary F1 | comment P | comment R | comment F1 | author acc. | reply acc. | reply prec. | exact count | line acc. |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in report["sections"].items():
         if "comment_f1" not in s:
             continue
         lines.append(f"| {name} | {s['pages']} | {_fmt(s['boundary_f1'])} | {_fmt(s['comment_precision'])} | {_fmt(s['comment_recall'])} | "
-                     f"{_fmt(s['comment_f1'])} | {_fmt(s['author_accuracy'])} | {_fmt(s['reply_accuracy'])} | {_fmt(s['exact_count_pages'])} | {_fmt(s['line_accuracy'])} |")
+                     f"{_fmt(s['comment_f1'])} | {_fmt(s['author_accuracy'])} | {_fmt(s['reply_accuracy'])} | {_fmt(s.get('reply_precision'))} | {_fmt(s['exact_count_pages'])} | {_fmt(s['line_accuracy'])} |")
     lines += ["", "## Floors", "", "| section | metric | floor | value | met |", "|---|---|---|---|---|"]
     for section, metrics in report["floors"].items():
         for metric, f in metrics.items():
