@@ -84,12 +84,10 @@ def word_ngram_counts(docs: Sequence[str], token_pattern: str, table: NgramTable
 
 
 def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, dtype=np.float64) -> sp.csr_matrix:
-    """The CSR matrix counting each ``(rows[k], cols[k])`` pair, indices sorted."""
-    key, counts = np.unique(rows * np.int64(n_cols) + cols, return_counts=True)
-    row_of = key // n_cols
-    indptr = np.searchsorted(row_of, np.arange(n_rows + 1, dtype=np.int64))
-    index_dtype = np.int32 if max(n_cols, len(key)) < np.iinfo(np.int32).max else np.int64
-    X = sp.csr_matrix((counts.astype(dtype), (key - row_of * n_cols).astype(index_dtype), indptr.astype(index_dtype)),
-                      shape=(n_rows, n_cols))
-    X.has_sorted_indices = True
+    """The CSR matrix counting each ``(rows[k], cols[k])`` pair, indices sorted.
+
+    scipy's COO-to-CSR conversion places the entries row by row and sums the duplicates within
+    each row (linear time), which is a few times faster than sorting all the keys at once."""
+    X = sp.csr_matrix((np.ones(len(rows), dtype=dtype), (np.asarray(rows), np.asarray(cols))), shape=(n_rows, n_cols))
+    X.sum_duplicates()  # also sorts each row's indices
     return X
