@@ -69,3 +69,23 @@ def test_the_pool_is_reproducible():
     for batch in (1, 2):
         ids = {p["pair_id"] for p in drawn if p["batch"] == batch}
         assert ids == set(committed.loc[committed["batch"] == batch, "pair_id"]), batch
+
+
+def test_batch_3_adds_training_pairs_only():
+    """Batch 3 (``pool.extend3``) comes from the training sites' remaining comments: it leaves the
+    held-out part as it was, repeats no earlier pair, keeps to the per-page cap and records how
+    each pair was picked."""
+    from moderate.offtopic.pool import BATCH_3, BATCH_3_PER_PAGE, BATCH_3_TOP, _dragnet
+
+    committed = D._read_jsonl(OFFTOPIC / "pairs.jsonl")
+    third = committed[committed["batch"] == 3]
+    assert 0 < len(third) <= BATCH_3
+    assert set(third["split"]) == {"train"} and set(third["source"]) == {"dragnet"}
+    assert not set(third["pair_id"]) & set(committed.loc[committed["batch"] != 3, "pair_id"])
+    assert third["article_id"].value_counts().max() <= BATCH_3_PER_PAGE
+    assert set(third["picked"]) == {"model", "random"}
+    assert (third["picked"] == "model").sum() == BATCH_3_TOP
+    # every batch-3 pair is a real comment of its page, outside the first two draws
+    _, drawn = _dragnet(ROOT, remaining=True)
+    remaining = {p["pair_id"] for p in drawn if p["batch"] == 3}
+    assert set(third["pair_id"]) <= remaining

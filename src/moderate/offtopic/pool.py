@@ -2,7 +2,9 @@
 
 Run once (``python -m moderate.offtopic.pool``); the output files are committed and the human
 labels refer to their ids, so re-running must reproduce the same ids (it is deterministic).
-``python -m moderate.offtopic.pool --extend`` adds the second dragnet batch to the frozen files.
+``python -m moderate.offtopic.pool --extend`` adds the second dragnet batch to the frozen files;
+``--extend3`` the third (training sites only, half of it picked by the shipped model, see
+:func:`extend3`).
 
 Sources (see ``data/labels/offtopic/README.md``):
 
@@ -29,6 +31,11 @@ from moderate.pages import labels as L
 
 PER_PAGE = 5
 PER_PAGE_2 = 8
+#: batch 3: this many pairs of the training sites' remaining comments, ``BATCH_3_TOP`` of them the
+#: ones the model of the day scores most off-topic, the rest a seeded random draw of the others
+BATCH_3 = 600
+BATCH_3_TOP = 360
+BATCH_3_PER_PAGE = 15  # at most this many of a page (a few pages have hundreds of comments)
 TEST_SHARE = 0.35
 OUT = Path("data/labels/offtopic")
 
@@ -47,7 +54,9 @@ def _pair_id(article_id: str, text: str) -> str:
     return hashlib.sha1(f"{article_id}\n{text}".encode("utf-8")).hexdigest()[:12]
 
 
-def _dragnet(data_dir: Path) -> tuple[list[dict], list[dict]]:
+def _dragnet(data_dir: Path, remaining: bool = False) -> tuple[list[dict], list[dict]]:
+    """Articles and batch-1/2 pairs; with ``remaining``, every other comment too (``batch`` 3: the
+    candidates of :func:`extend3`)."""
     from moderate.pages.data import dragnet_pages
 
     articles, pairs = [], []
@@ -67,7 +76,8 @@ def _dragnet(data_dir: Path) -> tuple[list[dict], list[dict]]:
         rest = [k for k in range(len(comments)) if k not in first]
         second = sorted(random.Random(f"pool2:{page.id}").sample(rest, min(PER_PAGE_2, len(rest))))
         seen: set[str] = set()
-        for k in chosen + second:
+        others = [k for k in rest if k not in set(second)] if remaining else []
+        for k in chosen + second + others:
             c = comments[k]
             pair_id = _pair_id(aid, c["text"])
             if pair_id in seen:  # a text posted twice under one article is one pair
@@ -78,7 +88,7 @@ def _dragnet(data_dir: Path) -> tuple[list[dict], list[dict]]:
                 parent = page.comments[c["reply_to"]]["text"]
             pairs.append({"pair_id": pair_id, "article_id": aid, "group": page.group,
                           "source": "dragnet", "author": c.get("author"), "text": c["text"], "parent": parent,
-                          "about": None, "batch": 1 if k in first else 2})
+                          "about": None, "batch": 1 if k in first else 2 if k in second else 3})
     return articles, pairs
 
 
@@ -147,6 +157,58 @@ def extend(out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]:
     return existing + added
 
 
+def extend3(model, out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]:
+    """Add batch 3 to the frozen ``pairs.jsonl``: comments of the **training** sites' pages not in
+    batches 1-2 (the held-out part stays as it is). ``BATCH_3_TOP`` are those ``model`` (a loaded
+    off-topic model) scores most off-topic against their own article, to find more of the rare
+    off-topic and generic comments the training part is short of; the other ``BATCH_3 -
+    BATCH_3_TOP`` are a seeded random draw of the rest, so the batch still holds ordinary
+    comments. Deterministic for a given model; each row records ``picked`` (``model`` or
+    ``random``) and the model id is written in the README. At most ``BATCH_3_PER_PAGE`` pairs
+    come from one page (two thirds of that from the model's picks)."""
+    import numpy as np
+    import pandas as pd
+
+    from moderate.offtopic import data as D
+    from moderate.offtopic.train import pair_features
+
+    existing = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    known = {p["pair_id"] for p in existing}
+    _, dragnet = _dragnet(data_dir, remaining=True)
+    seen: set[str] = set()
+    candidates = []
+    for p in dragnet:
+        if p["batch"] == 3 and p["pair_id"] not in known and p["pair_id"] not in seen and split_of(p["group"]) == "train":
+            seen.add(p["pair_id"])
+            candidates.append(p)
+    frame = pd.DataFrame(candidates)
+    articles = pd.read_json(out / "articles.jsonl", lines=True, dtype={"article_id": str}).set_index("article_id", drop=False)
+    data = D.OffTopicData(articles, frame)
+    X = pair_features(model.estimator.featurizer, data, frame)
+    prob = model.estimator.predict_from_features(frame["text"].tolist(), X)
+    order = sorted(range(len(candidates)), key=lambda k: (-round(float(prob[k]), 9), candidates[k]["pair_id"]))
+    per_page: dict[str, int] = {}
+
+    def take(ks, n: int, cap: int) -> list[int]:
+        out = []
+        for k in ks:
+            a = candidates[k]["article_id"]
+            if len(out) < n and per_page.get(a, 0) < cap:
+                per_page[a] = per_page.get(a, 0) + 1
+                out.append(k)
+        return out
+
+    top = take(order, BATCH_3_TOP, BATCH_3_PER_PAGE * 2 // 3)
+    chosen = set(top)
+    rest = sorted((k for k in order if k not in chosen), key=lambda k: candidates[k]["pair_id"])
+    drawn = take(random.Random("pool3").sample(rest, len(rest)), BATCH_3 - len(top), BATCH_3_PER_PAGE)
+    added = []
+    for k in sorted(top + drawn, key=lambda k: (candidates[k]["article_id"], candidates[k]["pair_id"])):
+        row = dict(candidates[k], split="train", picked="model" if k in chosen else "random")
+        added.append(row)
+    return existing + added
+
+
 def _write(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
@@ -158,14 +220,21 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = sys.argv[1:] if argv is None else argv
     OUT.mkdir(parents=True, exist_ok=True)
-    if "--extend" in argv:
+    if "--extend3" in argv:
+        from moderate.offtopic.load import load_offtopic
+
+        model = load_offtopic()
+        pairs = extend3(model)
+        print(f"batch 3 picked with {model.model_id}")
+    elif "--extend" in argv:
         pairs = extend()
     else:
         articles, pairs = build()
         _write(OUT / "articles.jsonl", articles)
     _write(OUT / "pairs.jsonl", pairs)
     n_test = sum(p["split"] == "test" for p in pairs)
-    print(f"{len(pairs)} pairs ({n_test} test; {sum(p.get('batch') == 2 for p in pairs)} in batch 2)")
+    print(f"{len(pairs)} pairs ({n_test} test; {sum(p.get('batch') == 2 for p in pairs)} in batch 2, "
+          f"{sum(p.get('batch') == 3 for p in pairs)} in batch 3)")
 
 
 if __name__ == "__main__":
