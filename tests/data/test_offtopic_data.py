@@ -55,6 +55,9 @@ def test_weak_pairs_swap_within_the_given_articles(data):
     assert (own["target"] == 0).all() and (swapped["target"] == 1).all()
     assert (own["article_id"].to_numpy() != swapped["article_id"].to_numpy()).all()
     assert set(swapped["article_id"]) <= set(articles.index)
+    # only the article changes: a reply keeps its parent in both members (no "has a parent" shortcut)
+    assert comments["parent"].notna().any()
+    assert (own["parent"].fillna("").to_numpy() == swapped["parent"].fillna("").to_numpy()).all()
 
 
 def test_the_pool_is_reproducible():

@@ -103,6 +103,10 @@ def weak_pairs(comments: pd.DataFrame, articles: pd.DataFrame, seed: int = 0,
     With probability ``same_site_share`` the swapped article comes from the same site (when the
     site has another article), else from anywhere in ``articles``. A share of pairs (both members alike) use the article's title
     only, as widget comments do. Comments whose text is in ``exclude`` are skipped.
+
+    Both members keep the comment's parent (the comment it replies to): only the article changes.
+    (Giving the parent to the own-article member alone would let a model learn "has a parent,
+    so it is under its own article", a shortcut that says nothing about relevance.)
     """
     rng = random.Random(seed)
     commented = set(comments["article_id"])
@@ -122,5 +126,5 @@ def weak_pairs(comments: pd.DataFrame, articles: pd.DataFrame, seed: int = 0,
         title_only = rng.random() < title_only_share
         for article_id, target in ((rec.article_id, 0), (other, 1)):
             rows.append({"article_id": article_id, "group": rec.group, "text": rec.text,
-                         "parent": rec.parent if target == 0 else None, "title_only": title_only, "target": target})
+                         "parent": rec.parent, "title_only": title_only, "target": target})
     return pd.DataFrame(rows)

@@ -9,9 +9,11 @@ Sections (all on rows no fitting or tuning touched):
   labels). The differences carry DeLong standard errors. Also ``off`` vs ``on`` and ``generic``
   vs ``on`` separately.
 * **swapped** - every held-out comment labelled ``on`` with its own article (negative) and with
-  another held-out article of the corpus (positive); the same with the other article taken from the
-  same site (harder: a food blog's other recipe); and every comment of the held-out pages,
-  labelled or not (weak truth: some own-article pairs are off-topic).
+  another held-out article of the corpus (positive), the comment's parent (the comment it replies
+  to) kept in both: only the article changes; the same with the other article taken from the
+  same site (harder: a food blog's other recipe); the same without the parents (the comment
+  alone); and every comment of the held-out pages, labelled or not (weak truth: some
+  own-article pairs are off-topic).
 * **seeds** - the seed page's comments paired with its own article (the Palmyra story): the
   ordering the issue asks for.
 """
@@ -105,6 +107,7 @@ def evaluate_offtopic(model: OffTopicModel, data_dir: Path = Path("data"), seed:
     on_test = test[(test["label"] == "on") & (test["source"] == "dragnet")][["article_id", "group", "text", "parent"]]
     all_test = D.page_comments(data_dir, split="test")
     variants = (("human_on_comments", on_test, 0.0), ("human_on_comments_same_site", on_test, 1.0),
+                ("human_on_comments_no_thread", on_test.assign(parent=None), 0.0),
                 ("all_page_comments", all_test, 0.0))
     for name, comments, same_site in variants:
         pairs = _swapped(data, comments, seed, same_site)
@@ -154,7 +157,9 @@ def to_markdown(report: dict[str, Any], model_id: str) -> str:
     for name, m in report["swapped"].items():
         lines.append(f"| {name} | {m['rows']} | {_f(m['model']['roc_auc'])} | {_f(m['tfidf_cosine']['roc_auc'])} |")
     lines += ["", "`human_on_comments`: held-out comments labelled `on`, each with its own article and with another",
-              "held-out article of the corpus. `..._same_site`: the other article comes from the same site (harder).",
+              "held-out article of the corpus (a reply keeps its parent comment in both: only the article changes).",
+              "`..._same_site`: the other article comes from the same site (harder). `..._no_thread`: without",
+              "the parent comments.",
               "`all_page_comments`: every comment of the held-out pages (some own-article pairs are really",
               "off-topic, so this AUC has a ceiling below 1)."]
     lines += ["", "## Floors", "", "| floor | required | value | met |", "|---|---|---|---|"]

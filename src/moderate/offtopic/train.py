@@ -191,10 +191,13 @@ def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int, extra: str =
     h.update(repr(sorted(params.items())).encode())
     h.update(str(seed).encode())
     h.update(extra.encode())  # e.g. a site's own labels (moderate train --labels)
-    # the method too: the code of the featurizer and the model (a changed method is a new model id)
-    from moderate.offtopic import features, model
+    # the method too: the code of the featurizer, the model, the training pairs (weak pairs are
+    # made in ``data``) and the fitting (a changed method is a new model id)
+    import sys
 
-    for module in (features, model):
+    from moderate.offtopic import data, features, model
+
+    for module in (data, features, model, sys.modules[__name__]):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 
