@@ -244,13 +244,26 @@ class Articles:
         article_of = np.full(n, NO_ARTICLE, dtype=np.int64)
         distinct: dict[tuple[str | None, str], int] = {}
         if self.column is not None:
-            bodies = frame[self.column].tolist()
-            titles = frame[self.title_col].tolist() if self.title_col is not None else [None] * n
-            for i, (title, body) in enumerate(zip(titles, bodies)):
+            # a dump repeats a few articles over many rows: find the distinct (title, body)
+            # values at C speed, then clean each distinct one once (first-appearance order)
+            body_codes, body_values = _factorize(frame[self.column])
+            if self.title_col is not None:
+                title_codes, title_values = _factorize(frame[self.title_col])
+            else:
+                title_codes, title_values = np.full(n, -1, dtype=np.int64), []
+            width = len(title_values) + 1  # codes are -1 for missing values, hence the + 1s
+            pairs, keys = pd.factorize((body_codes.astype(np.int64) + 1) * width + title_codes + 1)
+            lookup = np.full(len(keys), NO_ARTICLE, dtype=np.int64)
+            for j, key in enumerate(keys):
+                b, t = divmod(int(key), width)
+                title = title_values[t - 1] if t else None
+                body = body_values[b - 1] if b else None
                 title = title if isinstance(title, str) and title.strip() else None
                 body = body if isinstance(body, str) else ("" if body is None or _is_missing(body) else str(body))
                 if body.strip() or title:
-                    article_of[i] = distinct.setdefault((title, body), len(distinct))
+                    lookup[j] = distinct.setdefault((title, body), len(distinct))
+            if n:
+                article_of = lookup[pairs]
         elif self.table is not None:
             for i, key in enumerate(frame[self.id_col].tolist()):
                 if key is None or _is_missing(key):
@@ -264,6 +277,14 @@ class Articles:
         if self.parent_col is not None:
             parents = [p if isinstance(p, str) and p.strip() else None for p in frame[self.parent_col].tolist()]
         return article_of, list(distinct), parents
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize``, with unhashable cells (lists, dicts) taken as their text."""
+    try:
+        return pd.factorize(values)
+    except TypeError:
+        return pd.factorize(values.map(lambda v: v if v is None or isinstance(v, (str, int, float)) else str(v)))
 
 
 def _article_key(value: Any) -> str:

@@ -579,3 +579,21 @@ def test_parse_threshold_options() -> None:
     }
     with pytest.raises(InputError, match="LABEL.review"):
         parse_threshold_options(["toxicity=0.9"])
+
+
+def test_article_rows_dedupe_and_clean_article_cells():
+    """Each distinct (title, body) is one article, in first-appearance order; blank titles are
+    None, missing bodies empty, non-text bodies their text; a row with neither has no article."""
+    import numpy as np
+
+    from moderate.score import NO_ARTICLE, Articles
+
+    frame = pd.DataFrame({"article": ["x", None, "  ", "y", "x", 5, np.nan, "x", ["l"]],
+                          "title": [None, "T", "  ", "y", "Z", None, "T2", " ", None]})
+    article_of, distinct, parents = Articles(column="article", title_col="title").rows(frame)
+    assert distinct == [(None, "x"), ("T", ""), ("y", "y"), ("Z", "x"), (None, "5"), ("T2", ""), (None, "['l']")]
+    assert article_of.tolist() == [0, 1, NO_ARTICLE, 2, 3, 4, 5, 0, 6] and parents is None
+    article_of, distinct, _ = Articles(column="article").rows(frame.drop(columns="title"))
+    assert distinct == [(None, "x"), (None, "y"), (None, "5"), (None, "['l']")]
+    assert article_of.tolist() == [0, NO_ARTICLE, NO_ARTICLE, 1, 0, 2, NO_ARTICLE, 0, 3]
+    assert Articles(column="article").rows(frame.head(0))[0].tolist() == []
