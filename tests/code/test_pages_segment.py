@@ -60,3 +60,14 @@ def test_segmenter_handles_pages_without_comments():
     blocks = text_blocks("Title\nBody text here.")
     model = CommentSegmenter(max_iter=5).fit([_page("wordpress", 0)])
     assert model.starts_pages([(blocks, ["title", "body"], page_features(blocks))]) == [[False, False]]
+
+
+def test_inline_named_comment_lines():
+    from moderate.pages.assemble import inline_named
+
+    for text in ("Ann: I agree", "Ann Lee - good point", "<bob> hi there", "Bob says: yes", "northern_mom1951 - Thanks"):
+        assert inline_named(text), text
+    # paragraph leads are not names (data: text_leads.txt)
+    for text in ("Update: the mayor resigned", "Note - this is old", "I think: no", "PS: see below", "Nothing here"):
+        assert not inline_named(text), text
+

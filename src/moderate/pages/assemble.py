@@ -268,13 +268,27 @@ def _inline_match(text: str) -> re.Match[str] | None:
     return _INLINE_BRACKET.match(text) or _inline_verb().match(text) or _INLINE_NAME.match(text)
 
 
+def inline_named(text: str) -> bool:
+    """Whether ``text`` opens with an author's name in one of the inline forms ("Name: text",
+    "Name says: text", "Name - text", "<Name> text")."""
+    m = _inline_match(text)
+    return bool(m and clean_name(m.group(1)) == m.group(1) and not _text_lead(m.group(1)))
+
+
+def _text_lead(name: str) -> bool:
+    """Whether a would-be inline name is really a paragraph's lead word ("Update", "I think";
+    data: text_leads.txt)."""
+    first = name.split()[0].lower().strip(".,:;!<>")
+    return first in load_phrases("text_leads") or name.lower() in load_phrases("text_leads")
+
+
 def _inline_authors(comments: list[Comment]) -> None:
     """Headerless comments written "Name: text" (or "Name says: text", "Name - text",
     "<Name> text") take their author from the prefix - but only when most headerless comments
     of the page do it (a lone "Update: ..." is not a name)."""
     candidates = [c for c in comments if c.author is None and c.text]
     matches = [(c, _inline_match(c.text)) for c in candidates]
-    hits = [(c, m) for c, m in matches if m and clean_name(m.group(1)) == m.group(1)]
+    hits = [(c, m) for c, m in matches if m and clean_name(m.group(1)) == m.group(1) and not _text_lead(m.group(1))]
     if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
         return
     for c, m in hits:

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from moderate.pages import labels as L
-from moderate.pages.assemble import clean_name
+from moderate.pages.assemble import clean_name, inline_named
 from moderate.pages.blocks import Block
 from moderate.pages.dates import date_spans
 from moderate.pages.features import BASE_FEATURES, coarse_shape
@@ -29,16 +29,19 @@ _SUBSET = (
     "titlecase_frac", "quote_start", "starts_hash_num", "short",
 )
 _IDX = np.array([BASE_FEATURES.index(n) for n in _SUBSET])
-N_FEATURES = 28 + 2 * len(_SUBSET)
+N_FEATURES = 30 + 2 * len(_SUBSET)
 
 
 
 def _features(i: int, j: int, h: int | None, run_start: int | None, run_len: int, text_since_header: bool,
               blocks: Sequence[Block], labels: Sequence[str], X: np.ndarray, shapes: list[str], dated: list[bool],
-              complete: list[bool], page: tuple[float, float]) -> np.ndarray:
+              complete: list[bool], page: tuple[float, float], inline: list[bool]) -> np.ndarray:
     """Cues relating comment block ``i`` to the previous comment block ``j`` and the previous header ``h``,
     plus the page's ``(first comment block is a header, last one is a header)``: whether headers lead
-    or follow their texts is a property of the layout, the same for every comment on the page."""
+    or follow their texts is a property of the layout, the same for every comment on the page.
+    ``inline[i]``: text block ``i`` opens with its author's name ("Name: text", "Name - text"), as
+    comments without a header line do: such a block starts a comment whatever the page's
+    headers do."""
     b, p = blocks[i], blocks[j]
     between = labels[j + 1:i]
     is_header = labels[i] == L.COMMENT_HEADER
@@ -60,6 +63,7 @@ def _features(i: int, j: int, h: int | None, run_start: int | None, run_len: int
         float(next_label == L.COMMENT_TEXT), float(next_label == L.COMMENT_HEADER),
         float(hb is not None and np.sign(b.indent - hb.indent) or 0.0),
         float(complete[i]), float(h is not None and complete[h]), *page,
+        float(inline[i]), float(inline[j]),
     ]
     return np.concatenate([np.asarray(f, dtype=np.float32), X[i, _IDX], X[j, _IDX]])
 
@@ -80,6 +84,7 @@ class CommentSegmenter(BaseEstimator):
         dated = [bool(date_spans(blk.text[:200])) if lab == L.COMMENT_HEADER else False for blk, lab in zip(blocks, labels)]
         # a header line that names someone and dates the comment is a whole header by itself
         complete = [d and clean_name(blk.text[:200]) is not None for blk, d in zip(blocks, dated)]
+        inline = [lab == L.COMMENT_TEXT and inline_named(blk.text[:200]) for blk, lab in zip(blocks, labels)]
         rows, positions = [], []
         page = (float(bool(idx) and labels[idx[0]] == L.COMMENT_HEADER),
                 float(bool(idx) and labels[idx[-1]] == L.COMMENT_HEADER))
@@ -88,7 +93,7 @@ class CommentSegmenter(BaseEstimator):
         text_since_header = False
         for n, i in enumerate(idx):
             if n:
-                rows.append(_features(i, idx[n - 1], h, run_start, run_len, text_since_header, blocks, labels, X, shapes, dated, complete, page))
+                rows.append(_features(i, idx[n - 1], h, run_start, run_len, text_since_header, blocks, labels, X, shapes, dated, complete, page, inline))
                 positions.append(i)
             if labels[i] == L.COMMENT_HEADER:
                 if run_len == 0:

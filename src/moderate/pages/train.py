@@ -74,8 +74,26 @@ def fingerprint(pages: list[LabelledPage], params: dict[str, Any], seed: int) ->
     h.update(repr(sorted(LineLabeller(**params).get_params().items())).encode())
     h.update(",".join(feature_names()).encode())
     h.update(f"segmenter:{SEGMENT_FEATURES}".encode())
+    h.update(method_digest().encode())
     h.update(str(seed).encode())
     return h.hexdigest()[:8]
+
+
+def method_digest() -> str:
+    """A hash of the code and data files that turn a page into features and decide comment
+    starts (blocks, features, dates, names, the segmenter, the labeller, ``resources/``): a
+    changed method gives a new model id even when the training pages are the same."""
+    from moderate.pages import assemble, blocks, dates, features, model, resources, segment
+
+    h = hashlib.sha256()
+    for module in (assemble, blocks, dates, features, model, segment):
+        h.update(Path(module.__file__).read_bytes())
+    root = Path(resources.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".tsv", ".json"):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def train_and_save(
