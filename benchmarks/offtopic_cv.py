@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-char", action="store_true", help="fit the featurizer without character n-grams")
     parser.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"),
                         help="character n-gram range of the featurizer (default: the shipped one)")
+    parser.add_argument("--siblings", action="store_true",
+                        help="experiment: add the cosine between a comment and the other comments under the same "
+                             "article (their summed word TF-IDF rows) as a relevance feature")
     args = parser.parse_args(argv)
 
     import moderate.offtopic.features as F
@@ -76,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     X_swapped = T.pair_features(featurizer, data, swapped)
     for X in (X_human, X_weak, X_swapped):
         X[:, drop] = 0.0
+    if args.siblings:
+        import pandas as pd
+
+        every = pd.concat([D.page_comments(args.data_dir, split) for split in ("train", "test")])
+        by_article = every.groupby("article_id")["text"].apply(list).to_dict()
+        X_human, X_weak, X_swapped = (np.column_stack([X, _sibling_cosine(featurizer, frame, by_article)])
+                                      for X, frame in ((X_human, human), (X_weak, weak), (X_swapped, swapped)))
+        RELEVANCE_COLUMNS.append(X_human.shape[1] - 1)  # in place: the training helpers read the same list
     prepared = T.Prepared(featurizer, human, X_human, weak, X_weak)
     oof = T._out_of_fold(prepared, params, seed)
 
@@ -102,6 +113,29 @@ def main(argv: list[str] | None = None) -> int:
           f"(cosine {roc_auc_score(y_swapped[ok], cosine[ok]):.4f}, {int(ok.sum())} pairs); "
           f"{time.perf_counter() - started:.0f} s", file=sys.stdout)
     return 0
+
+
+def _sibling_cosine(featurizer, frame, by_article: dict) -> np.ndarray:
+    """Cosine between each comment and the sum of the (L2-normalised) word TF-IDF rows of the
+    other comments of its pair's article's page (the comment itself left out); NaN when there
+    are none."""
+    W = featurizer.word_
+    sums = {}
+    for article_id in set(frame["article_id"]):
+        texts = by_article.get(article_id, [])
+        if texts:
+            sums[article_id] = (np.asarray(W.transform(texts).sum(axis=0)).ravel(), set(texts))
+    V = W.transform(frame["text"].tolist()).toarray()
+    out = np.full(len(frame), np.nan)
+    for k, (article_id, text) in enumerate(zip(frame["article_id"], frame["text"])):
+        if article_id not in sums:
+            continue
+        total, members = sums[article_id]
+        others = total - V[k] if text in members else total
+        norm = np.linalg.norm(others)
+        if norm > 1e-9:
+            out[k] = float(V[k] @ others / norm)
+    return out
 
 
 if __name__ == "__main__":
