@@ -187,8 +187,14 @@ def model_folders(models_dir: Path) -> list[Path]:
     return sorted(folders, key=lambda p: (str(read_metadata(p).get("created", "")), p.name))
 
 
-def _key_metric(meta: dict[str, Any]) -> tuple[str, float | None]:
+def _key_metric(meta: dict[str, Any], folder: Path | None = None) -> tuple[str, float | None]:
     """A one-number summary of a model folder's own test figures, by kind."""
+    if meta.get("kind") == "page-splitter" and folder is not None:  # figures live in evaluation.json
+        try:
+            sections = json.loads((folder / "evaluation.json").read_text(encoding="utf-8")).get("sections", {})
+            return "held-out real pages comment F1", float(sections["dragnet_heldout"]["comment_f1"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return "", None
     test = meta.get("metrics", {}).get("test")
     if isinstance(test, dict) and test and all(isinstance(v, dict) for v in test.values()):
         aucs = [v.get("roc_auc") for v in test.values() if v.get("roc_auc") is not None]
@@ -211,7 +217,7 @@ def list_models(models_dir: Path) -> list[dict[str, Any]]:
         meta = read_metadata(folder)
         lineage = meta.get("lineage", {})
         site = lineage.get("site_rows", {})
-        metric_name, metric = _key_metric(meta)
+        metric_name, metric = _key_metric(meta, folder)
         sources = len(meta.get("data", []) or [])
         data = f"{sources} corpora" if sources else ""
         if site:
@@ -220,7 +226,8 @@ def list_models(models_dir: Path) -> list[dict[str, Any]]:
         if not status and folder.name in trained and not trained[folder.name].get("promoted"):
             status = "kept (not promoted)"
         out.append({
-            "model_id": folder.name, "created": meta.get("created"), "parent": lineage.get("parent"),
+            "model_id": folder.name, "created": meta.get("created"),
+            "parent": lineage.get("parent") or (meta.get("segmenter") or {}).get("refitted_from"),
             "data": data, "metric": metric_name, "value": metric, "current": folder.name == current, "status": status,
         })
     return out

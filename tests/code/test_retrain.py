@@ -851,3 +851,31 @@ def test_the_card_says_how_many_shipped_rows_the_held_out_slice_took() -> None:
     assert ("Not trained on, because the same text is in the site's held-out slice: 3 corpus training rows."
             in card(corpus_rows_held_out=3))
     assert "held-out slice:" not in card(corpus_rows_held_out=0) and "held-out slice:" not in card()
+
+
+def test_models_list_shows_the_families_in_subfolders(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    _folder(tmp_path, "m-a", "2026-11-01")
+    registry.set_current(tmp_path, "m-a")
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    assert "offtopic" not in capsys.readouterr().out  # no family folders: nothing more
+    _folder(tmp_path / "offtopic", "o-a", "2026-11-01")
+    registry.set_current(tmp_path / "offtopic", "o-a")
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "* m-a" in out and f"{tmp_path / 'offtopic'} (off-topic)" in out and "* o-a" in out
+    assert out.index("* m-a") < out.index("* o-a")
+    assert main(["models", "list", "--models-dir", str(tmp_path / "offtopic")]) == 0
+    out = capsys.readouterr().out
+    assert "* o-a" in out and "m-a" not in out
+
+
+def test_models_list_reads_a_splitters_figure_from_its_evaluation(tmp_path: Path) -> None:
+    import json
+
+    registry.save_model_folder(tmp_path / "s-a", {"not": "an estimator"},
+                               {"model_id": "s-a", "created": "2026-11-01", "kind": "page-splitter",
+                                "segmenter": {"refitted_from": "s-0"}})
+    (tmp_path / "s-a" / "evaluation.json").write_text(
+        json.dumps({"sections": {"dragnet_heldout": {"comment_f1": 0.9}}}), encoding="utf-8")
+    (row,) = history.list_models(tmp_path)
+    assert row["value"] == 0.9 and row["metric"] == "held-out real pages comment F1" and row["parent"] == "s-0"

@@ -25,7 +25,8 @@ def add_parser(subparsers: Any) -> None:
                         help="default: models (models/offtopic, models/splitter for the other families)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     sub.required = True
-    sub.add_parser("list", parents=[common], help="id, created, parent, data, key metric, current")
+    sub.add_parser("list", parents=[common], help="id, created, parent, data, key metric, current "
+                   "(and the same for the off-topic and splitter families in the folder's subfolders)")
     show = sub.add_parser("show", parents=[common], help="a model's model card (or its metadata)")
     show.add_argument("model_id", nargs="?", help="default: the current model")
     show.add_argument("--json", action="store_true", help="print the whole metadata.json")
@@ -41,26 +42,43 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+#: Model families kept in subfolders of the models folder: (subfolder, what it holds).
+FAMILIES = (("offtopic", "off-topic"), ("splitter", "page splitter"))
+
+
+def _print_list(models_dir: Path) -> None:
+    from moderate import history
+
+    rows = history.list_models(models_dir)
+    if not rows:
+        print(f"no model folders in {models_dir}")
+        return
+    print(f"{'':2}{'model id':<36}{'created':<27}{'parent':<36}{'metric':>8}  {'data'}")
+    for r in rows:
+        mark = "* " if r["current"] else "  "
+        value = "n/a" if r["value"] is None else f"{r['value']:.3f}"
+        status = "" if r["current"] or not r["status"] else f"  [{r['status']}]"
+        print(f"{mark}{r['model_id']:<36}{r['created']!s:<27}{r['parent'] or '-'!s:<36}{value:>8}  {r['data']}{status}")
+    metric = next((r["metric"] for r in rows if r["metric"]), "")
+    print(f"(* current; metric: {metric or 'none recorded'})")
+    warning = history.current_mismatch(models_dir)
+    if warning:
+        print(f"{models_dir}: {warning}" if models_dir.name in dict(FAMILIES) else warning, file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from moderate import history, registry
 
     models_dir = args.models_dir
     if args.action == "list":
-        rows = history.list_models(models_dir)
-        if not rows:
-            print(f"no model folders in {models_dir}")
-            return 0
-        print(f"{'':2}{'model id':<36}{'created':<27}{'parent':<36}{'metric':>8}  {'data'}")
-        for r in rows:
-            mark = "* " if r["current"] else "  "
-            value = "n/a" if r["value"] is None else f"{r['value']:.3f}"
-            status = "" if r["current"] or not r["status"] else f"  [{r['status']}]"
-            print(f"{mark}{r['model_id']:<36}{r['created']!s:<27}{r['parent'] or '-'!s:<36}{value:>8}  {r['data']}{status}")
-        metric = next((r["metric"] for r in rows if r["metric"]), "")
-        print(f"(* current; metric: {metric or 'none recorded'})")
-        warning = history.current_mismatch(models_dir)
-        if warning:
-            print(warning, file=sys.stderr)
+        # the folder itself (incivility models by default), then the model families kept in its
+        # subfolders (models/offtopic, models/splitter), each listed the same way
+        families = [(models_dir, "")] + [(models_dir / sub, title) for sub, title in FAMILIES
+                                          if (models_dir / sub).is_dir() and history.list_models(models_dir / sub)]
+        for k, (folder, title) in enumerate(families):
+            if k:
+                print(f"\n{folder} ({title})")
+            _print_list(folder)
         return 0
     if args.action == "show":
         model_id = args.model_id or registry.current_model_id(models_dir)
