@@ -244,20 +244,23 @@ class Articles:
         article_of = np.full(n, NO_ARTICLE, dtype=np.int64)
         distinct: dict[tuple[str | None, str], int] = {}
         if self.column is not None:
-            # a dump repeats a few articles over many rows: find the distinct (title, body)
-            # values at C speed, then clean each distinct one once (first-appearance order)
-            body_codes, body_values = _factorize(frame[self.column])
-            if self.title_col is not None:
-                title_codes, title_values = _factorize(frame[self.title_col])
-            else:
-                title_codes, title_values = np.full(n, -1, dtype=np.int64), []
-            width = len(title_values) + 1  # codes are -1 for missing values, hence the + 1s
-            pairs, keys = pd.factorize((body_codes.astype(np.int64) + 1) * width + title_codes + 1)
-            lookup = np.full(len(keys), NO_ARTICLE, dtype=np.int64)
-            for j, key in enumerate(keys):
-                b, t = divmod(int(key), width)
-                title = title_values[t - 1] if t else None
-                body = body_values[b - 1] if b else None
+            bodies = frame[self.column]
+            titles = frame[self.title_col] if self.title_col is not None else None
+            if _string_like(bodies) and (titles is None or _string_like(titles)):
+                # a dump repeats a few articles over many rows: find the distinct (title, body)
+                # values at C speed, then clean each distinct one once (first-appearance order)
+                body_codes, body_values = pd.factorize(bodies)
+                title_codes, title_values = (pd.factorize(titles) if titles is not None
+                                             else (np.full(n, -1, dtype=np.int64), []))
+                width = len(title_values) + 1  # codes are -1 for missing values, hence the + 1s
+                pairs, keys = pd.factorize((body_codes.astype(np.int64) + 1) * width + title_codes + 1)
+                cells = [(title_values[k % width - 1] if k % width else None,
+                          body_values[k // width - 1] if k // width else None) for k in map(int, keys)]
+            else:  # numbers, lists, mixed types: every row on its own (1 and 1.0 are different texts)
+                pairs = np.arange(n)
+                cells = list(zip(titles.tolist() if titles is not None else [None] * n, bodies.tolist()))
+            lookup = np.full(len(cells), NO_ARTICLE, dtype=np.int64)
+            for j, (title, body) in enumerate(cells):
                 title = title if isinstance(title, str) and title.strip() else None
                 body = body if isinstance(body, str) else ("" if body is None or _is_missing(body) else str(body))
                 if body.strip() or title:
@@ -279,12 +282,9 @@ class Articles:
         return article_of, list(distinct), parents
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
-    """``pd.factorize``, with unhashable cells (lists, dicts) taken as their text."""
-    try:
-        return pd.factorize(values)
-    except TypeError:
-        return pd.factorize(values.map(lambda v: v if v is None or isinstance(v, (str, int, float)) else str(v)))
+def _string_like(values: pd.Series) -> bool:
+    """Whether every non-missing cell of ``values`` is a ``str`` (the fast path's condition)."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
 
 
 def _article_key(value: Any) -> str:

@@ -597,3 +597,17 @@ def test_article_rows_dedupe_and_clean_article_cells():
     assert distinct == [(None, "x"), (None, "y"), (None, "5"), (None, "['l']")]
     assert article_of.tolist() == [0, NO_ARTICLE, NO_ARTICLE, 1, 0, 2, NO_ARTICLE, 0, 3]
     assert Articles(column="article").rows(frame.head(0))[0].tolist() == []
+
+
+def test_article_rows_keep_equal_values_of_different_types_apart():
+    """The fast path (distinct strings found once) must not merge what the text reading keeps
+    apart: 1, 1.0 and True are three articles; missing cells stay missing next to a list."""
+    from moderate.score import NO_ARTICLE, Articles
+
+    article_of, distinct, _ = Articles(column="b").rows(pd.DataFrame({"b": [1, 1.0, True]}))
+    assert article_of.tolist() == [0, 1, 2] and [body for _, body in distinct] == ["1", "1.0", "True"]
+    article_of, distinct, _ = Articles(column="b").rows(pd.DataFrame({"b": [["l"], pd.NA, pd.NaT, None]}))
+    assert article_of.tolist() == [0, NO_ARTICLE, NO_ARTICLE, NO_ARTICLE]
+    article_of, distinct, _ = Articles(column="b", title_col="t").rows(
+        pd.DataFrame({"b": ["x", "x"], "t": [["a"], None]}))
+    assert distinct == [(None, "x")] and article_of.tolist() == [0, 0]  # a list is no title

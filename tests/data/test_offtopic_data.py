@@ -92,3 +92,10 @@ def test_batch_3_adds_training_pairs_only():
     _, drawn = _dragnet(ROOT, remaining=True)
     remaining = {p["pair_id"] for p in drawn if p["batch"] == 3}
     assert set(third["pair_id"]) <= remaining
+
+
+def test_batch_3_is_drawn_once():
+    from moderate.offtopic.pool import extend3
+
+    with pytest.raises(ValueError, match="already holds batch 3"):
+        extend3(None, out=OFFTOPIC, data_dir=ROOT)

@@ -88,6 +88,8 @@ def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, d
 
     scipy's COO-to-CSR conversion places the entries row by row and sums the duplicates within
     each row (linear time), which is a few times faster than sorting all the keys at once."""
-    X = sp.csr_matrix((np.ones(len(rows), dtype=dtype), (np.asarray(rows), np.asarray(cols))), shape=(n_rows, n_cols))
-    X.sum_duplicates()  # also sorts each row's indices
+    X = sp.csr_matrix((np.ones(len(rows)), (np.asarray(rows), np.asarray(cols))), shape=(n_rows, n_cols))
+    X.sum_duplicates()  # also sorts each row's indices; counts summed in float64 (exact), then cast
+    if X.dtype != dtype:
+        X.data = X.data.astype(dtype)
     return X

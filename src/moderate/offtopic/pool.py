@@ -165,7 +165,10 @@ def extend3(model, out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]
     BATCH_3_TOP`` are a seeded random draw of the rest, so the batch still holds ordinary
     comments. Deterministic for a given model; each row records ``picked`` (``model`` or
     ``random``) and the model id is written in the README. At most ``BATCH_3_PER_PAGE`` pairs
-    come from one page (two thirds of that from the model's picks)."""
+    come from one page (two thirds of that from the model's picks). The "random" part is drawn
+    from what the model's picks left, under the same cap: where a page had few comments left it
+    took them all, so it is a per-page-capped draw of the less off-topic-looking comments, not
+    a random sample of all comments. Runs once (a second run would exceed the cap)."""
     import numpy as np
     import pandas as pd
 
@@ -173,6 +176,8 @@ def extend3(model, out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]
     from moderate.offtopic.train import pair_features
 
     existing = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    if any(p.get("batch") == 3 for p in existing):
+        raise ValueError(f"{out / 'pairs.jsonl'} already holds batch 3: extend3 runs once")
     known = {p["pair_id"] for p in existing}
     _, dragnet = _dragnet(data_dir, remaining=True)
     seen: set[str] = set()
@@ -223,7 +228,9 @@ def main(argv: list[str] | None = None) -> None:
     if "--extend3" in argv:
         from moderate.offtopic.load import load_offtopic
 
-        model = load_offtopic()
+        # --model PATH: the model folder that picks (default: models/offtopic/CURRENT); batch 3
+        # was picked by offtopic-20261122-e625da2e (in git history at commit 944ad16)
+        model = load_offtopic(argv[argv.index("--model") + 1] if "--model" in argv else None)
         pairs = extend3(model)
         print(f"batch 3 picked with {model.model_id}")
     elif "--extend" in argv:

@@ -278,8 +278,9 @@ def inline_named(text: str) -> bool:
 def _text_lead(name: str) -> bool:
     """Whether a would-be inline name is really a paragraph's lead word ("Update", "I think";
     data: text_leads.txt)."""
-    first = name.split()[0].lower().strip(".,:;!<>")
-    return first in load_phrases("text_leads") or name.lower() in load_phrases("text_leads")
+    leads = {lead.replace(".", "") for lead in load_phrases("text_leads")}
+    words = name.lower().replace(".", "").strip(",:;!<>-").split()
+    return bool(words) and (words[0] in leads or " ".join(words[:2]) in leads or " ".join(words) in leads)
 
 
 def _inline_authors(comments: list[Comment]) -> None:

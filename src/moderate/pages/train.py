@@ -81,18 +81,20 @@ def fingerprint(pages: list[LabelledPage], params: dict[str, Any], seed: int) ->
 
 def method_digest() -> str:
     """A hash of the code and data files that turn a page into features and decide comment
-    starts (blocks, features, dates, names, the segmenter, the labeller, ``resources/``): a
+    starts (blocks, features, dates, names, the segmenter, the labeller, training, ``resources/``): a
     changed method gives a new model id even when the training pages are the same."""
-    from moderate.pages import assemble, blocks, dates, features, model, resources, segment
+    import sys
+
+    from moderate.pages import assemble, blocks, dates, features, labels, model, resources, segment
 
     h = hashlib.sha256()
-    for module in (assemble, blocks, dates, features, model, segment):
-        h.update(Path(module.__file__).read_bytes())
+    for module in (assemble, blocks, dates, features, labels, model, segment, sys.modules[__name__]):
+        h.update(Path(module.__file__).read_bytes().replace(b"\r\n", b"\n"))  # same id on a CRLF checkout
     root = Path(resources.__file__).parent
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in (".txt", ".tsv", ".json"):
             h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
+            h.update(path.read_bytes().replace(b"\r\n", b"\n"))
     return h.hexdigest()
 
 
