@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from moderate.schema import LABELS
@@ -33,16 +34,23 @@ def _plural(n: int, what: str) -> str:
     return f"{n:,} {what}{'s' if n != 1 else ''}"
 
 
+#: Counts of shipped training rows a retraining dropped because their text is in the site's
+#: held-out slice, and what each counts.
+HELD_OUT_DROPPED = (("corpus_rows_held_out", "corpus training row"), ("shipped_pairs_held_out", "shipped training pair"),
+                    ("weak_pairs_held_out", "weak (swapped-article) pair"))
+
+
+def held_out_dropped(counts: Mapping[str, Any]) -> str | None:
+    """"3 corpus training rows", "1 shipped training pair and 2 weak (swapped-article) pairs":
+    the shipped training rows not trained on because their text is held out (None: none)."""
+    parts = [_plural(int(counts.get(key, 0)), what) for key, what in HELD_OUT_DROPPED if counts.get(key, 0)]
+    return " and ".join(parts) if parts else None
+
+
 def _held_out_dropped(rows: dict[str, Any]) -> list[str]:
-    """A paragraph on the shipped training rows not trained on because their text is held out
-    (none when there were none)."""
-    parts = [_plural(n, what) for what, n in (
-        ("corpus training row", rows.get("corpus_rows_held_out", 0)),
-        ("shipped training pair", rows.get("shipped_pairs_held_out", 0)),
-        ("weak (swapped-article) pair", rows.get("weak_pairs_held_out", 0))) if n]
-    if not parts:
-        return []
-    return ["Not trained on, because the same text is in the site's held-out slice: " + " and ".join(parts) + ".", ""]
+    """A paragraph on :func:`held_out_dropped` (none when there were none)."""
+    dropped = held_out_dropped(rows)
+    return [f"Not trained on, because the same text is in the site's held-out slice: {dropped}.", ""] if dropped else []
 
 
 def what_changed(meta: dict[str, Any]) -> list[str]:

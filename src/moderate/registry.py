@@ -14,6 +14,7 @@ module's allow-list, and the refusal is reported as a :class:`~moderate.errors.M
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -266,6 +267,15 @@ def save_model_folder(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def source_digest(paths: Sequence[str | os.PathLike[str]]) -> str:
+    """SHA-256 of the given source and data files, in order (CRLF read as LF, so a checkout with
+    other line ends gives the same digest): part of a model id, so a changed method is a new id."""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(Path(path).read_bytes().replace(b"\r\n", b"\n"))
+    return h.hexdigest()
 
 
 def set_current(models_dir: Path, model_id: str) -> None:

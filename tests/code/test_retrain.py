@@ -445,7 +445,7 @@ def test_offtopic_site_pairs_hold_out_the_shipped_test_texts() -> None:
 
 
 def test_site_labels_read_back_keep_texts_that_look_missing() -> None:
-    from moderate.retrain.run import SITE_LABELS_NAME, _read_site_labels, _site_labels_bytes
+    from moderate.retrain.run import SITE_LABELS_NAME, read_site_labels, _site_labels_bytes
 
     rows = _rows({"text": "None", "toxicity": 1.0, "labeler": "NA"}, {"text": "null", "toxicity": 0.0},
                  {"text": "N/A", "toxicity": 0.0})
@@ -453,7 +453,7 @@ def test_site_labels_read_back_keep_texts_that_look_missing() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / SITE_LABELS_NAME).write_bytes(_site_labels_bytes(rows))
-        back = _read_site_labels(Path(tmp))
+        back = read_site_labels(Path(tmp))
     assert back["text"].tolist() == ["None", "null", "N/A"] and back["key"].tolist() == ["none", "null", "n a"]
     assert back["labeler"].iloc[0] == "NA"
     assert resolve_duplicates(back)[1] == 0
@@ -834,7 +834,7 @@ def test_offtopic_retrain_counts_and_notes_the_held_out_pairs(offtopic_data: Pat
     counts = registry.read_metadata(run.offtopic.folder)["lineage"]["site_rows"]
     assert counts["shipped_pairs_held_out"] == 1 and counts["weak_pairs_held_out"] == 2
     assert counts["site_holdout"] == 2 and counts["site_train"] == 1
-    assert ("off-topic: 1 shipped training pair and 2 weak pairs not trained on: the same text is in the "
+    assert ("off-topic: 1 shipped training pair and 2 weak (swapped-article) pairs not trained on: the same text is in the "
             "site's held-out slice" in run.notes), run.notes
     card = (run.offtopic.folder / registry.CARD_NAME).read_text(encoding="utf-8")
     assert ("Not trained on, because the same text is in the site's held-out slice: 1 shipped training pair "

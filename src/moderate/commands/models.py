@@ -46,10 +46,11 @@ def add_parser(subparsers: Any) -> None:
 FAMILIES = (("offtopic", "off-topic"), ("splitter", "page splitter"))
 
 
-def _print_list(models_dir: Path) -> None:
+def _print_list(models_dir: Path, rows: list[dict[str, Any]]) -> None:
+    """``rows`` (:func:`moderate.history.list_models` of ``models_dir``) as a table, and a warning
+    on stderr when ``CURRENT`` is not what the registry says."""
     from moderate import history
 
-    rows = history.list_models(models_dir)
     if not rows:
         print(f"no model folders in {models_dir}")
         return
@@ -73,12 +74,12 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "list":
         # the folder itself (incivility models by default), then the model families kept in its
         # subfolders (models/offtopic, models/splitter), each listed the same way
-        families = [(models_dir, "")] + [(models_dir / sub, title) for sub, title in FAMILIES
-                                          if (models_dir / sub).is_dir() and history.list_models(models_dir / sub)]
-        for k, (folder, title) in enumerate(families):
-            if k:
-                print(f"\n{folder} ({title})")
-            _print_list(folder)
+        _print_list(models_dir, history.list_models(models_dir))
+        for sub, title in FAMILIES:
+            rows = history.list_models(models_dir / sub) if (models_dir / sub).is_dir() else []
+            if rows:
+                print(f"\n{models_dir / sub} ({title})")
+                _print_list(models_dir / sub, rows)
         return 0
     if args.action == "show":
         model_id = args.model_id or registry.current_model_id(models_dir)

@@ -139,7 +139,7 @@ def labelled_keys(label_files: list[str] | None, model: str | None,
     the texts already labelled: those of ``label_files`` and, unless ``include_site_labels``, of
     the model's ``site_labels.csv.gz``. Also a phrase saying where they came from (None: no source)."""
     from moderate import registry
-    from moderate.retrain.run import _read_site_labels, read_label_files
+    from moderate.retrain.run import read_site_labels, read_label_files
 
     keys: set[str] = set()
     sources = []
@@ -149,7 +149,7 @@ def labelled_keys(label_files: list[str] | None, model: str | None,
         sources.append(f"{len(label_files)} --labelled file{'s' if len(label_files) != 1 else ''}")
     if not include_site_labels:
         folder = registry.resolve_model_dir(model)
-        site = _read_site_labels(folder)
+        site = read_site_labels(folder)
         if len(site):
             keys.update(site["key"].dropna().astype(str))
             sources.append(f"site labels of {folder.name}")

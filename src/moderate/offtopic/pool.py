@@ -32,7 +32,7 @@ from moderate.pages import labels as L
 PER_PAGE = 5
 PER_PAGE_2 = 8
 #: batch 3: this many pairs of the training sites' remaining comments, ``BATCH_3_TOP`` of them the
-#: ones the model of the day scores most off-topic, the rest a seeded random draw of the others
+#: ones the model of the day scores most off-topic, the rest drawn from what those left (see extend3)
 BATCH_3 = 600
 BATCH_3_TOP = 360
 BATCH_3_PER_PAGE = 15  # at most this many of a page (a few pages have hundreds of comments)
@@ -76,7 +76,8 @@ def _dragnet(data_dir: Path, remaining: bool = False) -> tuple[list[dict], list[
         rest = [k for k in range(len(comments)) if k not in first]
         second = sorted(random.Random(f"pool2:{page.id}").sample(rest, min(PER_PAGE_2, len(rest))))
         seen: set[str] = set()
-        others = [k for k in rest if k not in set(second)] if remaining else []
+        taken = set(second)
+        others = [k for k in rest if k not in taken] if remaining else []
         for k in chosen + second + others:
             c = comments[k]
             pair_id = _pair_id(aid, c["text"])
@@ -162,13 +163,11 @@ def extend3(model, out: Path = OUT, data_dir: Path = Path("data")) -> list[dict]
     batches 1-2 (the held-out part stays as it is). ``BATCH_3_TOP`` are those ``model`` (a loaded
     off-topic model) scores most off-topic against their own article, to find more of the rare
     off-topic and generic comments the training part is short of; the other ``BATCH_3 -
-    BATCH_3_TOP`` are a seeded random draw of the rest, so the batch still holds ordinary
-    comments. Deterministic for a given model; each row records ``picked`` (``model`` or
-    ``random``) and the model id is written in the README. At most ``BATCH_3_PER_PAGE`` pairs
-    come from one page (two thirds of that from the model's picks). The "random" part is drawn
-    from what the model's picks left, under the same cap: where a page had few comments left it
-    took them all, so it is a per-page-capped draw of the less off-topic-looking comments, not
-    a random sample of all comments. Runs once (a second run would exceed the cap)."""
+    BATCH_3_TOP`` are drawn (seeded) from what those picks left, so the batch still holds
+    ordinary comments. At most ``BATCH_3_PER_PAGE`` pairs come from one page (two thirds of
+    that from the model's picks); where a page had few comments left, the draw took them all, so
+    that part (``picked`` = ``random``) is not a random sample of all comments. Deterministic for
+    a given model (its id is in the README). Runs once: a second run would exceed the cap."""
     import numpy as np
     import pandas as pd
 

@@ -193,12 +193,10 @@ def _fingerprint(data_dir: Path, params: dict[str, Any], seed: int, extra: str =
     h.update(extra.encode())  # e.g. a site's own labels (moderate train --labels)
     # the method too: the code of the featurizer, the model, the training pairs (weak pairs are
     # made in ``data``) and the fitting (a changed method is a new model id)
-    import sys
-
     from moderate.offtopic import data, features, model
+    from moderate.registry import source_digest
 
-    for module in (data, features, model, sys.modules[__name__]):
-        h.update(Path(module.__file__).read_bytes())
+    h.update(source_digest([data.__file__, features.__file__, model.__file__, __file__]).encode())
     return h.hexdigest()
 
 

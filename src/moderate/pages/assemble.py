@@ -255,30 +255,43 @@ _INLINE_NAME = re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2})(?:: | [-–—
 _INLINE_BRACKET = re.compile(r"^<([^\s<>]{1,30}(?: [^\s<>]{1,30}){0,2})> (?=\S)")
 
 
+def _phrase_pattern(phrase: str) -> str:
+    """A data-file phrase as a regex: literal, any run of whitespace between its words."""
+    return re.escape(phrase).replace("\\ ", r"\s+")
+
+
 @cache
 def _inline_verb() -> re.Pattern[str]:
     """ "Name says: text", "Name wrote - text": a name, a header verb (data: header_verbs.txt), then the text."""
     verbs = sorted(load_phrases("header_verbs"), key=len, reverse=True)
-    alternatives = "|".join(re.escape(v).replace("\\ ", r"\s+") for v in verbs)
+    alternatives = "|".join(map(_phrase_pattern, verbs))
     return re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2}?)[ \t]+(?:" + alternatives + r")[ \t]*(?:[:,]|[-–—])[ \t]+(?=\S)",
                       re.IGNORECASE)
 
 
-def _inline_match(text: str) -> re.Match[str] | None:
-    return _INLINE_BRACKET.match(text) or _inline_verb().match(text) or _INLINE_NAME.match(text)
+def _inline_name(text: str) -> re.Match[str] | None:
+    """The match of an author's name opening ``text`` in one of the inline forms ("Name: text",
+    "Name says: text", "Name - text", "<Name> text"; group 1 the name), or None: the prefix must
+    read as a name as it stands and not be a paragraph's lead ("Update:", "I think:")."""
+    m = _INLINE_BRACKET.match(text) or _inline_verb().match(text) or _INLINE_NAME.match(text)
+    return m if m and clean_name(m.group(1)) == m.group(1) and not _text_lead(m.group(1)) else None
 
 
 def inline_named(text: str) -> bool:
-    """Whether ``text`` opens with an author's name in one of the inline forms ("Name: text",
-    "Name says: text", "Name - text", "<Name> text")."""
-    m = _inline_match(text)
-    return bool(m and clean_name(m.group(1)) == m.group(1) and not _text_lead(m.group(1)))
+    """Whether ``text`` opens with an author's name in one of the inline forms."""
+    return _inline_name(text) is not None
+
+
+@cache
+def _text_leads() -> frozenset[str]:
+    """Paragraph leads that are not names (data: text_leads.txt), dots removed."""
+    return frozenset(lead.replace(".", "") for lead in load_phrases("text_leads"))
 
 
 def _text_lead(name: str) -> bool:
-    """Whether a would-be inline name is really a paragraph's lead word ("Update", "I think";
-    data: text_leads.txt)."""
-    leads = {lead.replace(".", "") for lead in load_phrases("text_leads")}
+    """Whether a would-be inline name is really a paragraph's lead: its first word, first two
+    words or whole text is in text_leads.txt ("Update", "I think", "Side note")."""
+    leads = _text_leads()
     words = name.lower().replace(".", "").strip(",:;!<>-").split()
     return bool(words) and (words[0] in leads or " ".join(words[:2]) in leads or " ".join(words) in leads)
 
@@ -288,8 +301,7 @@ def _inline_authors(comments: list[Comment]) -> None:
     "<Name> text") take their author from the prefix - but only when most headerless comments
     of the page do it (a lone "Update: ..." is not a name)."""
     candidates = [c for c in comments if c.author is None and c.text]
-    matches = [(c, _inline_match(c.text)) for c in candidates]
-    hits = [(c, m) for c, m in matches if m and clean_name(m.group(1)) == m.group(1) and not _text_lead(m.group(1))]
+    hits = [(c, m) for c, m in ((c, _inline_name(c.text)) for c in candidates) if m]
     if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
         return
     for c, m in hits:
@@ -343,7 +355,7 @@ def _link_replies(comments: list[Comment], blocks: list[Block], labels: list[str
 def _reply_prefix() -> re.Pattern[str]:
     """A reply's opening words (data: reply_prefixes.txt), then the name replied to."""
     phrases = sorted(load_phrases("reply_prefixes"), key=len, reverse=True)
-    words = [re.escape(p).replace("\\ ", r"\s+") for p in phrases if p[-1:].isalnum()]
+    words = [_phrase_pattern(p) for p in phrases if p[-1:].isalnum()]
     marks = [re.escape(p) for p in phrases if not p[-1:].isalnum()]
     alternatives = [w + r"\s+" for w in words] + [m + r"\s*" for m in marks]
     return re.compile(r"^\s*(?:" + "|".join(alternatives) + r")@?", re.IGNORECASE)

@@ -83,19 +83,14 @@ def method_digest() -> str:
     """A hash of the code and data files that turn a page into features and decide comment
     starts (blocks, features, dates, names, the segmenter, the labeller, training, ``resources/``): a
     changed method gives a new model id even when the training pages are the same."""
-    import sys
-
     from moderate.pages import assemble, blocks, dates, features, labels, model, resources, segment
+    from moderate.registry import source_digest
 
-    h = hashlib.sha256()
-    for module in (assemble, blocks, dates, features, labels, model, segment, sys.modules[__name__]):
-        h.update(Path(module.__file__).read_bytes().replace(b"\r\n", b"\n"))  # same id on a CRLF checkout
     root = Path(resources.__file__).parent
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".txt", ".tsv", ".json"):
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes().replace(b"\r\n", b"\n"))
-    return h.hexdigest()
+    data = [path for path in sorted(root.rglob("*")) if path.is_file() and path.suffix in (".txt", ".tsv", ".json")]
+    code = [module.__file__ for module in (assemble, blocks, dates, features, labels, model, segment)] + [__file__]
+    names = ",".join(path.relative_to(root).as_posix() for path in data)  # a renamed data file is a change too
+    return hashlib.sha256((source_digest([*code, *data]) + names).encode()).hexdigest()
 
 
 def train_and_save(

@@ -71,7 +71,9 @@ class RetrainRun:
         return [r for r in (self.incivility, self.offtopic) if r is not None]
 
 
-def _read_site_labels(folder: Path | None) -> pd.DataFrame:
+def read_site_labels(folder: Path | None) -> pd.DataFrame:
+    """The site labels a model folder was trained with (its ``site_labels.csv.gz``) as label-file
+    rows (:data:`moderate.retrain.labelfile.ROW_COLUMNS`); empty without a folder or such a file."""
     path = None if folder is None else folder / SITE_LABELS_NAME
     if path is None or not path.is_file():
         return pd.DataFrame(columns=list(ROW_COLUMNS))
@@ -177,7 +179,7 @@ def _lineage(family_dir: Path, rows: pd.DataFrame, reports: list[LabelFileReport
         new_files.append({**report.to_dict(), "added_in": "self"})
     new_rows = rows[rows["file"].isin(keep)].copy()
     new_rows["file"] = new_rows["file"].map({old: offset + k for k, old in enumerate(keep)})
-    return _Lineage(folder, meta, _read_site_labels(folder), inherited_files, new_rows, new_files)
+    return _Lineage(folder, meta, read_site_labels(folder), inherited_files, new_rows, new_files)
 
 
 def pin_holdout(policy: MergePolicy, family_dir: Path, family: str, explicit: bool,
@@ -253,6 +255,16 @@ def inherit_recipe(parent_meta: Mapping[str, Any], params: Mapping[str, Any] | N
             # every shipped source is the default (None): the same corpus, the same cache entry
             sources = None if not kept or set(kept) == set(SOURCES) else kept
     return params, (list(sources) if sources else None)
+
+
+def _note_held_out_dropped(family: str, counts: Mapping[str, Any], notes: list[str]) -> None:
+    """A note on the shipped training rows a candidate was not trained on because their text is in
+    the site's held-out slice (:func:`moderate.card.held_out_dropped`), if any."""
+    from moderate.card import held_out_dropped
+
+    dropped = held_out_dropped(counts)
+    if dropped:
+        notes.append(f"{family}: {dropped} not trained on: the same text is in the site's held-out slice")
 
 
 def _decide(comparison: dict[str, Any] | None, promote: bool, force: bool) -> dict[str, Any]:
@@ -379,10 +391,7 @@ def _retrain_incivility(rows, reports, models_dir, data_dir, policy, tolerance, 
     params, sources = inherit_recipe(lin.parent_meta, params, sources, notes)
     candidate = fit_candidate(data_dir, params, seed, sources=sources, site=resolved, policy=policy, corpus=corpus, log=log)
     merged = candidate.merged
-    dropped = merged.stats.get("corpus_rows_held_out", 0)
-    if dropped:
-        notes.append(f"incivility: {dropped:,} corpus training row{'s' if dropped != 1 else ''} not trained on: "
-                     "the same text is in the site's held-out slice")
+    _note_held_out_dropped("incivility", merged.stats, notes)
     comparison = None
     if lin.parent_folder is not None:
         log(f"scoring the shipped test split and {len(merged.holdout):,} held-out site rows with {lin.parent_folder.name}")
@@ -429,10 +438,7 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
     params = meta.get("params")
     data, model, train_metrics, seconds, pairs = fit_site_offtopic(data_dir, resolved, policy, seed, params)
     held_out = {name: int(train_metrics.get(name, 0)) for name in ("shipped_pairs_held_out", "weak_pairs_held_out")}
-    dropped = [f"{n:,} {what} pair{'s' if n != 1 else ''}" for what, n in
-               (("shipped training", held_out["shipped_pairs_held_out"]), ("weak", held_out["weak_pairs_held_out"])) if n]
-    if dropped:
-        notes.append(f"off-topic: {' and '.join(dropped)} not trained on: the same text is in the site's held-out slice")
+    _note_held_out_dropped("off-topic", held_out, notes)
     comparison = None
     if lin.parent_folder is not None:
         parent = load_offtopic(lin.parent_folder).estimator
@@ -447,9 +453,7 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
     site_hash = hashlib.sha256(pd.util.hash_pandas_object(pairs[["pair_id", "target", "split"]], index=False)
                                .to_numpy().tobytes()).hexdigest()
     folder = write_offtopic(model, train_metrics, seconds, data, data_dir, models_dir, seed, params,
-                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())) + str(lineage["parent"])
-                            # pairs dropped for the held-out slice: other training rows, another id
-                            + (repr(sorted(held_out.items())) if any(held_out.values()) else ""),
+                            fingerprint_extra=site_hash + repr(sorted(policy.to_dict().items())) + str(lineage["parent"]),
                             extra_metadata={"lineage": lineage}, extra_files={SITE_LABELS_NAME: _site_labels_bytes(all_rows)})
     return _finish("offtopic", family_dir, folder.name, folder, lineage, by, reason)
 
