@@ -208,6 +208,7 @@ def _predict(
 
 #: ``article_of`` values: no article for the row / its article_id is not in the articles table.
 NO_ARTICLE, ARTICLE_NOT_FOUND = -1, -2
+_DISCUSSION_COLUMN = 35  # moderate.offtopic.features.FEATURES.index("cos_discussion") (checked by a test)
 
 
 @dataclass
@@ -333,32 +334,115 @@ def read_articles(path: str | os.PathLike[str], id_col: str = "article_id", text
 
 def _offtopic_scores(
     offtopic: Any, texts: list[str], article_of: np.ndarray, articles: list[tuple[str | None, str]],
-    parents: list[str | None] | None, n_jobs: int | None = 1,
+    parents: list[str | None] | None, n_jobs: int | None = 1, discussion_of: np.ndarray | None = None,
+    gathered: np.ndarray | None = None,
 ) -> np.ndarray:
-    """P(off-topic) for rows with an article (``article_of >= 0``); NaN for the others."""
+    """P(off-topic) for rows with an article (``article_of >= 0``); NaN for the others.
+
+    Each comment is judged with the other comments of its discussion: ``discussion_of[i]`` (the
+    rows' article by default). ``gathered[g]``: discussion ``g`` gathered beforehand over
+    the whole input (:func:`discussion_sums_of`; it includes these rows); by default the rows of
+    this call are the whole discussion.
+    """
     out = np.full(len(texts), np.nan)
     rows = np.flatnonzero(article_of >= 0)
     if len(rows) == 0 or offtopic is None:
         return out
+    from moderate.offtopic.features import Discussion, discussion_cosine, discussion_sums
+
     sub_texts = [texts[i] for i in rows]
     sub_parents = [parents[i] for i in rows] if parents is not None else None
+    groups, of = np.unique((article_of if discussion_of is None else np.asarray(discussion_of))[rows], return_inverse=True)
+    sums = np.asarray(gathered)[groups] if gathered is not None else None
     jobs = effective_jobs(n_jobs)
     if jobs > 1 and len(rows) >= PARALLEL_MIN_TEXTS:
         from joblib import Parallel, delayed
 
+        # two rounds: features and topic codes in the workers; the discussions summed here
+        # (every worker's comments count); the classifiers in the workers again
         bounds = np.linspace(0, len(rows), jobs + 1).astype(int)
         tasks = []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             # each worker gets only the articles its comments need
             used, local = np.unique(article_of[rows[lo:hi]], return_inverse=True)
-            tasks.append(delayed(offtopic.predict_proba)(
+            tasks.append(delayed(offtopic.features_and_codes)(
                 sub_texts[lo:hi], local, [articles[k] for k in used],
                 sub_parents[lo:hi] if sub_parents is not None else None))
-        parts = Parallel(n_jobs=jobs)(tasks)
-        out[rows] = np.concatenate(parts)
+        with Parallel(n_jobs=jobs) as parallel:
+            parts = parallel(tasks)
+            X = np.concatenate([x for x, _ in parts])
+            codes = np.concatenate([c for _, c in parts])
+            if X.shape[1] > _DISCUSSION_COLUMN:  # models fitted before cos_discussion have no such column
+                X[:, _DISCUSSION_COLUMN] = discussion_cosine(codes, of, sums if sums is not None else
+                                                             discussion_sums(codes, of, len(groups)))
+            out[rows] = np.concatenate(parallel(
+                delayed(offtopic.predict_from_features)(sub_texts[lo:hi], X[lo:hi])
+                for lo, hi in zip(bounds[:-1], bounds[1:])))
     else:
-        out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents)
+        out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents, Discussion(of, sums))
     return out
+
+
+def discussion_sums_of(offtopic: Any, texts: list[str], article_of: np.ndarray,
+                       articles: list[tuple[str | None, str]], n_jobs: int | None = 1) -> np.ndarray:
+    """The discussion sums (:func:`moderate.offtopic.features.discussion_sums`) of the rows with
+    an article, per distinct article: one chunk's share of a table's discussions."""
+    from moderate.offtopic.features import discussion_sums
+
+    rows = np.flatnonzero(article_of >= 0)
+    width = offtopic.estimator.featurizer.svd_.components_.shape[0] + 1
+    if len(rows) == 0:
+        return np.zeros((len(articles), width), dtype=np.int64)
+    sub_texts = [texts[i] for i in rows]
+    jobs = effective_jobs(n_jobs)
+    parts = max(1, min(jobs, len(rows) // (PARALLEL_MIN_TEXTS // 2))) if jobs > 1 else 1
+    bounds = np.linspace(0, len(rows), parts + 1).astype(int)
+    if parts > 1:
+        from joblib import Parallel, delayed
+
+        codes = np.concatenate(Parallel(n_jobs=parts)(
+            delayed(offtopic.topic_codes)(sub_texts[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])))
+    else:
+        codes = offtopic.topic_codes(sub_texts)
+    return discussion_sums(codes, article_of[rows], len(articles))
+
+
+def discussion_key(article: tuple[str | None, str]) -> bytes:
+    """A short key naming an article ``(title, body)`` (a table's discussions are kept per article)."""
+    import hashlib
+
+    title, body = article
+    h = hashlib.blake2b(digest_size=16)
+    h.update(b"\x00" if title is None else b"\x01" + title.encode("utf-8", "surrogatepass"))
+    h.update(b"\x1f" + (body or "").encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def uses_discussion(offtopic: Any) -> bool:
+    """Whether an off-topic model reads the discussion (models fitted before it was added do not)."""
+    fz = getattr(getattr(offtopic, "estimator", None), "featurizer", None)
+    return fz is not None and getattr(fz, "n_features_out_", 0) > _DISCUSSION_COLUMN
+
+
+def add_discussions(total: dict[bytes, np.ndarray], frame: pd.DataFrame, text_column: Any, offtopic: Any,
+                    articles: Articles, n_jobs: int | None = 1) -> None:
+    """Add the discussions of ``frame``'s rows (those that will be scored against an article)
+    to ``total`` (``{discussion_key(article): sums}``), in place: the first pass over a table."""
+    text_values = frame[text_column]
+    if isinstance(text_values, pd.DataFrame):
+        raise InputError(f"column {text_column!r} appears more than once")
+    statuses, texts = _text_statuses(text_values)
+    scored_rows = np.flatnonzero(statuses == STATUS_OK)
+    article_of, distinct, _ = articles.rows(frame)
+    if not distinct:
+        return
+    sums = discussion_sums_of(offtopic, texts, np.asarray(article_of)[scored_rows], distinct, n_jobs)
+    for article, row in zip(distinct, sums):
+        key = discussion_key(article)
+        if key in total:
+            total[key] += row
+        else:
+            total[key] = row.copy()
 
 
 def _score_columns(
@@ -368,12 +452,16 @@ def _score_columns(
     batch_size: int,
     n_jobs: int | None = 1,
     offtopic: Any = None,
-    articles: Articles | tuple[np.ndarray, list[tuple[str | None, str]], list[str | None] | None] | None = None,
+    articles: Articles | tuple | None = None,
+    discussions: dict[bytes, np.ndarray] | None = None,
 ) -> dict[str, Any]:
     """The score columns for ``frame`` (keyed by name, aligned with ``frame.index``).
 
     ``articles`` is an :class:`Articles` spec, or an already resolved ``(article_of, articles,
-    parents)`` triple (pages); ``offtopic`` a loaded off-topic model (needed when there are articles).
+    parents, discussion_of)`` tuple (pages: ``discussion_of`` puts the comments under one article
+    of one page together); ``offtopic`` a loaded off-topic model (needed when there are articles).
+    ``discussions``: with an :class:`Articles` spec, the discussions gathered over the whole input
+    (:func:`gather_discussions`); without them the rows of ``frame`` are the whole discussion.
     """
     text_values = frame[text_column]
     if isinstance(text_values, pd.DataFrame):
@@ -382,18 +470,23 @@ def _score_columns(
     scored = statuses == STATUS_OK
     probs = np.full((len(frame), len(LABELS) + 1), np.nan, dtype=np.float64)
     probs[scored, : len(LABELS)] = _predict(model, texts, batch_size, n_jobs)
+    discussion_of, sums = None, None
     if isinstance(articles, Articles):
         article_of, distinct, parents = articles.rows(frame) if articles.given else (
             np.full(len(frame), NO_ARTICLE), [], None)
+        if discussions is not None and distinct:
+            sums = np.stack([discussions[discussion_key(a)] for a in distinct])
     elif articles is not None:
-        article_of, distinct, parents = articles
+        article_of, distinct, parents, *rest = articles
+        discussion_of = np.asarray(rest[0]) if rest and rest[0] is not None else None
     else:
         article_of, distinct, parents = np.full(len(frame), NO_ARTICLE), [], None
     article_of = np.asarray(article_of)
     scored_rows = np.flatnonzero(scored)
     probs[scored_rows, len(LABELS)] = _offtopic_scores(
         offtopic, texts, article_of[scored_rows], distinct,
-        [parents[i] for i in scored_rows] if parents is not None else None, n_jobs)
+        [parents[i] for i in scored_rows] if parents is not None else None, n_jobs,
+        discussion_of[scored_rows] if discussion_of is not None else None, sums)
     statuses[scored & (article_of == NO_ARTICLE)] = STATUS_NO_ARTICLE
     statuses[scored & (article_of == ARTICLE_NOT_FOUND)] = STATUS_ARTICLE_NOT_FOUND
     thresholds = dict(model.thresholds)
@@ -422,8 +515,9 @@ def _scored(
     n_jobs: int | None = 1,
     offtopic: Any = None,
     articles: Any = None,
+    discussions: dict[bytes, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    scores = _score_columns(frame, text_column, model, batch_size, n_jobs, offtopic, articles)
+    scores = _score_columns(frame, text_column, model, batch_size, n_jobs, offtopic, articles, discussions)
     out = frame.rename(columns=renames) if renames else frame.copy()
     return pd.concat([out, pd.DataFrame(scores, index=frame.index)], axis=1)
 
@@ -444,6 +538,7 @@ def score_frame(
     article_id_col: str = "article_id",
     parent_col: str | None = None,
     offtopic_model: Any = None,
+    discussions: Mapping[bytes, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Score the comments in ``df``.
 
@@ -469,6 +564,10 @@ def score_frame(
         parent_col: optional column with the text of the comment each row replies to.
         offtopic_model: an off-topic model folder or loaded model (default:
             ``models/offtopic/CURRENT``); only loaded when there are articles.
+        discussions: ``off_topic`` judges each comment with the other comments under the same
+            article: by default those among ``df``'s rows. To score a larger input in parts with
+            the same result, gather the discussions of the whole input first
+            (:func:`add_discussions` over every part) and pass them for each part.
 
     Returns:
         A new DataFrame with all of ``df``'s rows (same order, same index) and columns,
@@ -491,7 +590,8 @@ def score_frame(
     loaded = resolve_model(model, _without_offtopic(thresholds))
     renames = clash_renames(df.columns)
     _warn_renames(renames, stacklevel=2)
-    return _scored(df, text_column, loaded, batch_size, renames, n_jobs, offtopic, spec)
+    return _scored(df, text_column, loaded, batch_size, renames, n_jobs, offtopic, spec,
+                   dict(discussions) if discussions is not None else None)
 
 
 def article_spec(article_col: Any = None, title_col: Any = None, articles: Any = None,
@@ -630,16 +730,9 @@ def _empty_output(layout: _Layout) -> pd.DataFrame:
     return pd.DataFrame({c: _null_column(index, types[c]) for c in layout.columns}, index=index)
 
 
-def _scored_chunks(
-    inputs: Sequence[_Input],
-    layout: _Layout,
-    model: LoadedModel,
-    chunk_size: int,
-    n_jobs: int | None = 1,
-    offtopic: Any = None,
-    articles: Articles | None = None,
-) -> Iterator[pd.DataFrame]:
-    """Every input read again chunk by chunk, scored and laid out for the writer."""
+def _input_chunks(inputs: Sequence[_Input], layout: _Layout, chunk_size: int,
+                  warn: bool = True) -> Iterator[tuple[_Input, pd.DataFrame]]:
+    """Every input read again chunk by chunk, laid out like the first chunks."""
     warned: set[Any] = set()
     for item in inputs:
         if item.text_column is None:
@@ -649,25 +742,53 @@ def _scored_chunks(
             if late:
                 # CSV headers and Parquet schemas are fixed by then; dropping is the
                 # only consistent choice, and it must not be silent.
-                if new := [c for c in late if c not in warned]:
+                if warn and (new := [c for c in late if c not in warned]):
                     warned.update(new)
                     warnings.warn(
                         f"{item.path}: column(s) {', '.join(map(repr, new))} first appear "
                         "after the first chunk and are not written (a larger chunk size "
                         "reads more rows first)",
                         UserWarning,
-                        stacklevel=3,
+                        stacklevel=4,
                     )
                 chunk = chunk.drop(columns=late)
-            chunk = _conform(chunk, layout)
-            scored = _scored(
-                chunk, item.text_column, model, DEFAULT_BATCH_SIZE, layout.renames, n_jobs,
-                offtopic, articles,
-            )
-            if layout.with_input_file:
-                source = pd.Series(item.path, index=scored.index, dtype="str")
-                scored.insert(0, INPUT_FILE_COLUMN, source)
-            yield scored[layout.columns]
+            yield item, _conform(chunk, layout)
+
+
+def _scored_chunks(
+    inputs: Sequence[_Input],
+    layout: _Layout,
+    model: LoadedModel,
+    chunk_size: int,
+    n_jobs: int | None = 1,
+    offtopic: Any = None,
+    articles: Articles | None = None,
+    discussions: dict[bytes, np.ndarray] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Every input read again chunk by chunk, scored and laid out for the writer."""
+    for item, chunk in _input_chunks(inputs, layout, chunk_size):
+        scored = _scored(
+            chunk, item.text_column, model, DEFAULT_BATCH_SIZE, layout.renames, n_jobs,
+            offtopic, articles, discussions,
+        )
+        if layout.with_input_file:
+            source = pd.Series(item.path, index=scored.index, dtype="str")
+            scored.insert(0, INPUT_FILE_COLUMN, source)
+        yield scored[layout.columns]
+
+
+def gather_discussions(inputs: Sequence[_Input], layout: _Layout, chunk_size: int, offtopic: Any,
+                       articles: Articles, n_jobs: int | None = 1, bar: Any = None) -> dict[bytes, np.ndarray]:
+    """The first pass over comment tables: every article's discussion (the summed topic codes
+    of the comments under it, and their number), so that each comment is later judged with all
+    the comments of its story, whatever chunk it is read in. Memory: about 800 bytes per
+    distinct article."""
+    total: dict[bytes, np.ndarray] = {}
+    for item, chunk in _input_chunks(inputs, layout, chunk_size, warn=False):
+        add_discussions(total, chunk, item.text_column, offtopic, articles, n_jobs)
+        if bar is not None:
+            bar.update(len(chunk))
+    return total
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -780,15 +901,23 @@ def score_files(
     show = _show_progress(progress)
     statuses: Counter[str] = Counter()
     decisions: Counter[str] = Counter()
+    total = _progress_total(paths) if show else None
+    discussions = None
+    if spec.given and uses_discussion(offtopic):
+        # first pass: the discussions (each comment is judged with the other comments of its story)
+        with tqdm(total=total, unit="comments", file=sys.stderr, disable=not show, dynamic_ncols=True,
+                  desc="reading discussions") as bar:
+            discussions = gather_discussions(peeked, layout, chunk_size, offtopic, spec, n_jobs, bar)
     with tqdm(
-        total=_progress_total(paths) if show else None,
+        total=total,
         unit="comments",
         file=sys.stderr,
         disable=not show,
         dynamic_ncols=True,
+        desc="scoring" if discussions is not None else None,
     ) as bar:
         with table_io.TableWriter(output) as writer:
-            for scored in _scored_chunks(peeked, layout, loaded, chunk_size, n_jobs, offtopic, spec):
+            for scored in _scored_chunks(peeked, layout, loaded, chunk_size, n_jobs, offtopic, spec, discussions):
                 writer.write(scored)
                 statuses.update(scored["status"].tolist())
                 decisions.update(d for d in scored["decision"].tolist() if d is not None)
@@ -836,14 +965,18 @@ def _input_kind(path: str) -> str:
     return "table"
 
 
-def page_articles(splits: Sequence[Any]) -> tuple[np.ndarray, list[tuple[str | None, str]], list[str | None]]:
-    """``(article_of, articles, parents)`` for the rows of ``comments_frame(splits)``: a comment's
-    article is its page's (title, body), or ``(about, "")`` for a widget comment; its parent is
-    the text of the comment it replies to. A page without article text gives NO_ARTICLE."""
+def page_articles(splits: Sequence[Any]) -> tuple[np.ndarray, list[tuple[str | None, str]], list[str | None], np.ndarray]:
+    """``(article_of, articles, parents, discussion_of)`` for the rows of ``comments_frame(splits)``:
+    a comment's article is its page's (title, body), or ``(about, "")`` for a widget comment; its
+    parent is the text of the comment it replies to; its discussion, the comments of the same
+    page under the same article (so a page scores the same whatever pages it is batched with).
+    A page without article text gives NO_ARTICLE."""
     distinct: dict[tuple[str | None, str], int] = {}
     article_of: list[int] = []
     parents: list[str | None] = []
-    for split in splits:
+    groups: dict[tuple[int, int], int] = {}
+    discussion_of: list[int] = []
+    for page, split in enumerate(splits):
         title, body = split.article.get("title"), split.article.get("body") or ""
         for comment in split.comments:
             if comment.about:
@@ -854,7 +987,10 @@ def page_articles(splits: Sequence[Any]) -> tuple[np.ndarray, list[tuple[str | N
                 article_of.append(NO_ARTICLE)
             reply = comment.reply_to
             parents.append(split.comments[reply].text if reply is not None and 0 <= reply < len(split.comments) else None)
-    return np.asarray(article_of, dtype=np.int64), list(distinct), parents
+            a = article_of[-1]
+            discussion_of.append(groups.setdefault((page, a), len(groups)) if a >= 0 else -1)
+    return (np.asarray(article_of, dtype=np.int64), list(distinct), parents,
+            np.asarray(discussion_of, dtype=np.int64))
 
 
 def score_pages(

@@ -296,3 +296,139 @@ def test_name_pattern_matches_the_plain_definition(text):
 
     plain = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]{2,}")
     assert _NAME.findall(text) == plain.findall(text)
+
+
+# ----------------------------------------------------------------------- discussions
+
+
+TRAM_TALK = ["The tram line will be noisy for the old town.", "120 million euros for a tram line is too much.",
+             "A tram to the university, finally.", "The council should have asked residents about the tram."]
+
+
+def test_topic_codes_are_those_transform_uses(featurizer):
+    from moderate.offtopic.features import Discussion
+
+    texts = TRICKY + TRAM_TALK
+    X, codes = featurizer.transform(texts, [0] * len(texts), ARTICLES, return_codes=True)
+    np.testing.assert_array_equal(codes, featurizer.topic_codes_of(texts))
+    assert np.isnan(column(X, "cos_discussion")).all()  # no discussion given: each comment alone
+    with_talk = featurizer.transform(texts, [0] * len(texts), ARTICLES, discussion=Discussion(np.zeros(len(texts), int)))
+    others = [k for k in range(len(FEATURES)) if FEATURES[k] != "cos_discussion"]
+    np.testing.assert_array_equal(with_talk[:, others], X[:, others])  # the other features do not change
+
+
+def test_discussion_cosine_is_the_cosine_to_the_other_comments(featurizer):
+    from moderate.offtopic.features import Discussion, _l2_rows
+
+    texts = TRAM_TALK + [COMMENTS[1], COMMENTS[2]]
+    of = np.array([0, 0, 0, 0, 1, -1])  # a discussion of four, one of one (alone), one outside any
+    got = column(featurizer.transform(texts, [0] * 6, ARTICLES, discussion=Discussion(of)), "cos_discussion")
+    V = _l2_rows(featurizer.svd_.transform(featurizer.word_.transform(texts)))
+    for i in range(4):
+        others = V[[j for j in range(4) if j != i]].sum(axis=0)
+        expected = V[i] @ others / np.linalg.norm(others)
+        assert got[i] == pytest.approx(expected, abs=1e-9)
+    assert np.isnan(got[4]) and np.isnan(got[5])
+    # a comment shown under another discussion (not one of its members) is compared with all of it
+    member = np.array([True, True, True, True, False, False])
+    moved = column(featurizer.transform(texts, [0] * 6, ARTICLES, discussion=Discussion(np.array([0, 0, 0, 0, 0, -1]),
+                                                                                          member=member)), "cos_discussion")
+    whole = V[:4].sum(axis=0)
+    assert moved[4] == pytest.approx(V[4] @ whole / np.linalg.norm(whole), abs=1e-9)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.lists(st.integers(0, 12), min_size=1, max_size=4), seed=st.integers(0, 1000))
+def test_discussion_sums_of_parts_add_up_exactly(featurizer, cut, seed):
+    """Fixed-point sums: the discussions gathered chunk by chunk equal those of the whole input."""
+    from moderate.offtopic.features import discussion_sums
+
+    texts = (TRICKY + TRAM_TALK)[:13]
+    of = np.random.default_rng(seed).integers(-1, 3, size=len(texts))
+    codes = featurizer.topic_codes_of(texts)
+    whole = discussion_sums(codes, of, 3)
+    bounds = sorted({0, len(texts), *cut})
+    parts = sum(discussion_sums(codes[lo:hi], of[lo:hi], 3) for lo, hi in zip(bounds[:-1], bounds[1:]))
+    np.testing.assert_array_equal(parts, whole)
+    assert whole[:, -1].sum() == (of >= 0).sum()
+
+
+def test_discussion_column_index_is_the_features():
+    from moderate import score
+
+    assert score._DISCUSSION_COLUMN == FEATURES.index("cos_discussion") == len(FEATURES) - 1
+
+
+def _table(n: int = 40) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    texts = [(TRAM_TALK + COMMENTS + TRICKY[3:])[k % 16] + f" #{k}" for k in range(n)]
+    return pd.DataFrame({"text": texts, "article_id": rng.choice(["a", "b", "c", "zzz"], size=n)})
+
+
+def test_table_scores_do_not_depend_on_the_chunk_size(tmp_path, fake_model, offtopic, monkeypatch):
+    """Each comment is judged with every comment of its story in the input (a first pass gathers
+    the discussions), so scoring in chunks of 7 gives the scores of one chunk, and of score_frame."""
+    from moderate import score
+    from moderate.score import score_files, score_frame
+
+    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 10)  # the two-round parallel path too
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "title": [a[0] for a in ARTICLES], "body": [a[1] for a in ARTICLES]})
+    arts.to_csv(tmp_path / "arts.csv", index=False)
+    frame = _table()
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    runs = {}
+    for chunk_size, jobs in ((7, 1), (1000, 1), (7, 2)):
+        out = tmp_path / f"o{chunk_size}-{jobs}.csv"
+        score_files([tmp_path / "c.csv"], out, model=fake_model, articles=tmp_path / "arts.csv",
+                    offtopic_model=offtopic, chunk_size=chunk_size, n_jobs=jobs, progress=False)
+        runs[chunk_size, jobs] = pd.read_csv(out)[OFF_TOPIC].to_numpy()
+    # equal up to the last bit of the classifiers' floating-point sums (BLAS blocks by batch size)
+    np.testing.assert_allclose(runs[7, 1], runs[1000, 1], rtol=1e-12)
+    np.testing.assert_allclose(runs[7, 2], runs[7, 1], rtol=1e-12)
+    whole = score_frame(frame, model=fake_model, articles=arts, offtopic_model=offtopic, n_jobs=1)[OFF_TOPIC].to_numpy()
+    np.testing.assert_allclose(whole, runs[7, 1], rtol=1e-12)
+    assert np.isnan(whole[frame["article_id"].eq("zzz").to_numpy()]).all()
+
+
+def test_the_discussion_is_used(fake_model, offtopic):
+    """The same comments under the same story score differently alone and together."""
+    from moderate.score import score_frame
+
+    frame = pd.DataFrame({"text": TRAM_TALK + [COMMENTS[1]], "article": [ARTICLES[0][1]] * 5})
+    together = score_frame(frame, model=fake_model, article_col="article", offtopic_model=offtopic)[OFF_TOPIC]
+    alone = [score_frame(frame.iloc[[k]], model=fake_model, article_col="article", offtopic_model=offtopic)[OFF_TOPIC].iloc[0]
+             for k in range(5)]
+    assert not np.allclose(together.to_numpy(), alone)
+
+
+def test_pages_keep_their_discussions_apart():
+    """Two pages with the same article: each page's comments are one discussion."""
+    from types import SimpleNamespace
+
+    from moderate.score import page_articles
+
+    def page(n, about=None):
+        comments = [SimpleNamespace(text=f"c{k}", about=about if k == 0 else None, reply_to=None) for k in range(n)]
+        return SimpleNamespace(article={"title": "T", "body": "B"}, comments=comments)
+
+    article_of, distinct, parents, discussion_of = page_articles([page(2), page(3, about="Other story")])
+    assert distinct == [("T", "B"), ("Other story", "")]
+    assert article_of.tolist() == [0, 0, 1, 0, 0]
+    assert discussion_of.tolist() == [0, 0, 1, 2, 2]
+
+
+def test_a_model_fitted_before_the_discussion_still_scores(fake_model):
+    """Model folders saved before cos_discussion existed (35 features) load and score as before."""
+    from pathlib import Path
+
+    from moderate.offtopic.load import load_offtopic
+    from moderate.score import score_frame, uses_discussion
+
+    old = Path(__file__).resolve().parents[2] / "models" / "offtopic" / "offtopic-20261122-492d6e72"
+    if not old.exists():
+        pytest.skip("no pre-discussion model folder in this checkout")
+    model = load_offtopic(old)
+    assert not uses_discussion(model) and model.estimator.featurizer.n_features_out_ == len(FEATURES) - 1
+    frame = pd.DataFrame({"text": TRAM_TALK, "article": [ARTICLES[0][1]] * 4})
+    out = score_frame(frame, model=fake_model, article_col="article", offtopic_model=model)
+    assert out[OFF_TOPIC].between(0, 1).all()

@@ -422,3 +422,24 @@ def test_cli_everything_labelled_is_one_line_error(tmp_path: Path, tiny_model_di
     assert code == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == ["moderate queue: error: nothing to queue: all 3 comments with text in the input are already labelled"]
+
+
+def test_off_topic_queue_does_not_depend_on_the_chunk_size(tmp_path: Path, fake_model) -> None:
+    """off_topic judges a comment with the other comments of its story: the queue gathers those
+    discussions over the whole input first, so chunks (and the random sample) do not change it."""
+    from moderate.offtopic.load import load_offtopic
+
+    stories = ["The council voted to build a tram line to the university for 120 million euros.",
+               "Melt the butter and chocolate, whisk in eggs and sugar, fold in flour and bake the cake."]
+    frame = dump(60)
+    frame["article"] = [stories[k % 2] for k in range(len(frame))]
+    path = tmp_path / "dump.csv"
+    frame.to_csv(path, index=False)
+    offtopic = load_offtopic()
+    runs = [q.build_queue([path], n=6, model=fake_model, chunk_size=size, n_jobs=1, article_col="article",
+                          offtopic_model=offtopic, labels=["off_topic"])[0] for size in (10_000, 7)]
+    assert runs[0]["text"].tolist() == runs[1]["text"].tolist()
+    np.testing.assert_allclose(runs[0]["off_topic"].to_numpy(), runs[1]["off_topic"].to_numpy(), rtol=1e-12)
+    samples = [q.build_queue([path], n=6, model=fake_model, chunk_size=size, n_jobs=1, article_col="article",
+                             offtopic_model=offtopic, random_sample=True, seed=3)[0] for size in (10_000, 7)]
+    np.testing.assert_allclose(samples[0]["off_topic"].to_numpy(), samples[1]["off_topic"].to_numpy(), rtol=1e-12)

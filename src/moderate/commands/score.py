@@ -64,7 +64,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "articles (for off_topic)",
         "off_topic says whether a comment is about its article. Pages bring their own articles; for "
         "tables give the article text as a column or as a separate table. Without either, off_topic "
-        "is empty and status is no_article.",
+        "is empty and status is no_article. A comment is also compared with the other comments under "
+        "the same article (on a page, the page's; in tables, every row with that article: tables are "
+        "read twice, the discussions first).",
     )
     articles.add_argument("--article-col", metavar="NAME", help="column holding each comment's article text")
     articles.add_argument("--title-col", metavar="NAME", help="column holding the article's title (with --article-col)")

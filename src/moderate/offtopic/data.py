@@ -95,6 +95,22 @@ def page_comments(data_dir: Path = Path("data"), split: str = "train") -> pd.Dat
     return pd.DataFrame(rows, columns=["article_id", "group", "text", "parent"])
 
 
+def discussions(data: OffTopicData, *comment_frames: pd.DataFrame) -> dict[str, list[str]]:
+    """The comments under each article, for the ``cos_discussion`` feature: the texts of
+    ``comment_frames`` (:func:`page_comments`: every comment of the dragnet pages) by
+    ``article_id``, and for the other articles (trafilatura pages, the seeds, a site's own
+    labels) the texts of their pairs. Texts only: no label is read."""
+    out: dict[str, list[str]] = {}
+    for frame in comment_frames:
+        for article_id, text in zip(frame["article_id"], frame["text"]):
+            out.setdefault(article_id, []).append(text)
+    covered = set(out)
+    for article_id, text in zip(data.pairs["article_id"], data.pairs["text"]):
+        if article_id not in covered:
+            out.setdefault(article_id, []).append(text)
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
 def weak_pairs(comments: pd.DataFrame, articles: pd.DataFrame, seed: int = 0,
                title_only_share: float = 0.2, exclude: set[str] | frozenset[str] = frozenset(),
                same_site_share: float = 0.5) -> pd.DataFrame:

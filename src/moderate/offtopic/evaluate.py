@@ -12,8 +12,10 @@ Sections (all on rows no fitting or tuning touched):
   another held-out article of the corpus (positive), the comment's parent (the comment it replies
   to) kept in both: only the article changes; the same with the other article taken from the
   same site (harder: a food blog's other recipe); the same without the parents (the comment
-  alone); and every comment of the held-out pages, labelled or not (weak truth: some
-  own-article pairs are off-topic).
+  alone); the same without the discussion (the other comments under the article); and every
+  comment of the held-out pages, labelled or not (weak truth: some own-article pairs are
+  off-topic). A comment is compared with the other comments of its page (``cos_discussion``); a
+  comment moved under another story with the whole discussion of that story.
 * **seeds** - the seed page's comments paired with its own article (the Palmyra story): the
   ordering the issue asks for.
 """
@@ -38,11 +40,13 @@ SEED_ON_TOPIC_AUTHORS = ("Dutchman", "Free Kurdistan")
 SEED_NOT_REAL_AUTHOR = "jens holm"
 
 
-def _score(model: OffTopicModel, data: D.OffTopicData, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Model probabilities and plain cosine for a frame of pairs."""
+def _score(model: OffTopicModel, data: D.OffTopicData, frame: pd.DataFrame,
+           discussions: dict[str, list[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Model probabilities and plain cosine for a frame of pairs (each comment with the other
+    comments under its article as its discussion, when ``discussions`` are given)."""
     from moderate.offtopic.train import pair_features
 
-    X = pair_features(model.featurizer, data, frame)
+    X = pair_features(model.featurizer, data, frame, discussions)
     return model.predict_from_features(frame["text"].tolist(), X), X[:, FEATURES.index("cos_word")]
 
 
@@ -69,7 +73,7 @@ def seed_checks(model: OffTopicModel, data: D.OffTopicData) -> dict[str, Any]:
     seeds = data.pairs[data.pairs["article_id"] == SEED_PAGE].reset_index(drop=True)
     if seeds.empty:
         return {"available": False}
-    prob, _ = _score(model, data, seeds.assign(parent=None))
+    prob, _ = _score(model, data, seeds.assign(parent=None), D.discussions(data))
     rows = [{"author": a, "about": ab if isinstance(ab, str) else None, "off_topic": round(float(p), 4), "text": t[:80]}
             for a, ab, p, t in zip(seeds["author"], seeds["about"], prob, seeds["text"])]
     page = {r["author"]: r["off_topic"] for r in rows if r["about"] is None}
@@ -89,11 +93,15 @@ def evaluate_offtopic(model: OffTopicModel, data_dir: Path = Path("data"), seed:
     train = data.pairs[data.pairs["split"] == "train"]
     test = data.pairs[data.pairs["split"] == "test"].reset_index(drop=True)
     y = test["target"].to_numpy()
-    prob, cosine = _score(model, data, test)
+    all_test = D.page_comments(data_dir, split="test")
+    discussions = D.discussions(data, all_test)
+    prob, cosine = _score(model, data, test, discussions)
     comment_only = make_text().fit(train["text"].tolist(), train["target"].to_numpy())
     baselines = {"tfidf_cosine": 1 - cosine, "comment_only": comment_only.predict_proba(test["text"].tolist())[:, 1]}
     human = _metrics(y, {"model": prob, **baselines})
     human["comparison"] = _compare(y, prob, baselines)
+    # the same rows scored without their discussions (a comment table with no other comment of the story)
+    human["model_alone"] = _metrics(y, {"model": _score(model, data, test)[0]})["model"]
     human["by_label"] = {}
     for label in ("off", "generic"):
         keep = test["label"].isin(["on", label]).to_numpy()
@@ -105,13 +113,13 @@ def evaluate_offtopic(model: OffTopicModel, data_dir: Path = Path("data"), seed:
 
     swapped: dict[str, Any] = {}
     on_test = test[(test["label"] == "on") & (test["source"] == "dragnet")][["article_id", "group", "text", "parent"]]
-    all_test = D.page_comments(data_dir, split="test")
-    variants = (("human_on_comments", on_test, 0.0), ("human_on_comments_same_site", on_test, 1.0),
-                ("human_on_comments_no_thread", on_test.assign(parent=None), 0.0),
-                ("all_page_comments", all_test, 0.0))
-    for name, comments, same_site in variants:
+    variants = (("human_on_comments", on_test, 0.0, True), ("human_on_comments_same_site", on_test, 1.0, True),
+                ("human_on_comments_no_thread", on_test.assign(parent=None), 0.0, True),
+                ("human_on_comments_no_discussion", on_test, 0.0, False),
+                ("all_page_comments", all_test, 0.0, True))
+    for name, comments, same_site, with_discussion in variants:
         pairs = _swapped(data, comments, seed, same_site)
-        p, c = _score(model, data, pairs)
+        p, c = _score(model, data, pairs, discussions if with_discussion else None)
         ys = pairs["target"].to_numpy()
         swapped[name] = _metrics(ys, {"model": p, "tfidf_cosine": 1 - c})
         swapped[name]["comparison"] = _compare(ys, p, {"tfidf_cosine": 1 - c})
@@ -147,6 +155,9 @@ def to_markdown(report: dict[str, Any], model_id: str) -> str:
              "| scorer | ROC AUC | average precision |", "|---|---|---|"]
     for name in ("model", "tfidf_cosine", "comment_only"):
         lines.append(f"| {name} | {_f(h[name]['roc_auc'])} | {_f(h[name]['average_precision'])} |")
+    if "model_alone" in h:
+        lines.append(f"| model, each comment alone (no discussion) | {_f(h['model_alone']['roc_auc'])} | "
+                     f"{_f(h['model_alone']['average_precision'])} |")
     c = h["comparison"]
     if c["difference"] is not None:
         lines += ["", f"Model minus the better baseline ({c['best_baseline']}): {c['difference']:+.3f} ± {1.96 * c['se']:.3f} (DeLong, 95%)."]
@@ -159,7 +170,9 @@ def to_markdown(report: dict[str, Any], model_id: str) -> str:
     lines += ["", "`human_on_comments`: held-out comments labelled `on`, each with its own article and with another",
               "held-out article of the corpus (a reply keeps its parent comment in both: only the article changes).",
               "`..._same_site`: the other article comes from the same site (harder). `..._no_thread`: without",
-              "the parent comments.",
+              "the parent comments. `..._no_discussion`: without the other comments of the page (the comment",
+              "is judged against the article alone). Elsewhere a comment moved under another story is compared",
+              "with the whole discussion there.",
               "`all_page_comments`: every comment of the held-out pages (some own-article pairs are really",
               "off-topic, so this AUC has a ceiling below 1)."]
     lines += ["", "## Floors", "", "| floor | required | value | met |", "|---|---|---|---|"]

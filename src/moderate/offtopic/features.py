@@ -17,6 +17,9 @@ then describes every pair with
   content-free one is no closer to it than to any;
 * **its thread**: when the comment replies to another, the parent's similarity to the article
   and the comment's similarity to its parent (a reply to someone who engaged with the story);
+* **its discussion**: the similarity (in the topic space) between the comment and the other
+  comments under the same article, when they are known (:class:`Discussion`): a comment moved
+  under another story matches neither that story nor the conversation there;
 * **the comment alone**: length, links, promotional and generic-praise phrasing (data files in
   ``resources/``), questions, exclamations, capitals, second-person address, an ``@name``.
 
@@ -30,6 +33,7 @@ import hashlib
 import math
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress, repeat
 from collections.abc import Sequence
@@ -57,6 +61,8 @@ FEATURES: tuple[str, ...] = (
     "log_chars", "log_content_words", "n_links", "promo_hits", "generic_hits", "generic_whole",
     "questions", "exclamations", "caps_share", "you_share", "starts_with_at", "letters_share",
     "article_log_words", "article_has_body",
+    # last, so that models fitted before it (35 features) still load: they get the first 35 columns
+    "cos_discussion",
 )
 
 _RAW_TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -192,6 +198,77 @@ def _rank(own: np.ndarray, reference: np.ndarray, tol: float = 1e-6) -> np.ndarr
     below = (reference < own[:, None] - tol).mean(axis=1)
     ties = (np.abs(reference - own[:, None]) <= tol).mean(axis=1)
     return below + ties / 2
+
+
+#: Topic vectors are summed as fixed-point integers (value * 2**40): integer sums are exact, so the
+#: discussion of an article, and every score, is the same whatever order and chunk size the
+#: comments come in. (A unit vector's components are at most 1: an article can have 2**22
+#: comments before an int64 sum could overflow.)
+TOPIC_SCALE = float(2**40)
+
+
+def topic_codes(vectors: np.ndarray) -> np.ndarray:
+    """Unit topic vectors as the fixed-point integers the discussions are summed in."""
+    return np.rint(np.asarray(vectors, dtype=np.float64) * TOPIC_SCALE).astype(np.int64)
+
+
+def discussion_sums(codes: np.ndarray, of: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per discussion ``g < n_groups``: the summed :func:`topic_codes` of the comments ``i`` with
+    ``of[i] == g`` and, in the last column, their number (int64, shape ``(n_groups, k + 1)``).
+    Rows with ``of[i] < 0`` belong to no discussion. Sums of sums add up exactly."""
+    codes = np.asarray(codes, dtype=np.int64)
+    of = np.asarray(of, dtype=np.int64)
+    out = np.zeros((n_groups, codes.shape[1] + 1), dtype=np.int64)
+    keep = of >= 0
+    if keep.any():
+        np.add.at(out[:, :-1], of[keep], codes[keep])
+        np.add.at(out[:, -1], of[keep], 1)
+    return out
+
+
+def discussion_cosine(codes: np.ndarray, of: np.ndarray, sums: np.ndarray | None,
+                      member: np.ndarray | None = None) -> np.ndarray:
+    """Cosine between each comment's topic vector and the sum of the *other* comments' of its
+    discussion ``of[i]`` (row of ``sums``; when None, summed over the member comments of the call). ``member[i]``
+    (default all True) says comment ``i`` is one of those summed, and is taken out of the sum.
+    NaN when the comment has no discussion or is alone in it."""
+    codes = np.asarray(codes, dtype=np.int64)
+    of = np.asarray(of, dtype=np.int64)
+    out = np.full(len(codes), np.nan)
+    idx = np.flatnonzero(of >= 0)
+    if len(idx) == 0:
+        return out
+    if sums is None:  # the members among this call's comments are the whole discussion
+        summed = of if member is None else np.where(np.asarray(member, dtype=bool), of, -1)
+        sums = discussion_sums(codes, summed, int(of.max()) + 1)
+    m = np.ones(len(idx), dtype=np.int64) if member is None else np.asarray(member, dtype=bool)[idx].astype(np.int64)
+    g = of[idx]
+    own = codes[idx]
+    others = (sums[g, :-1] - own * m[:, None]).astype(np.float64) / TOPIC_SCALE
+    n_others = sums[g, -1] - m
+    dots = (own.astype(np.float64) / TOPIC_SCALE * others).sum(axis=1)
+    norms = np.sqrt((others * others).sum(axis=1))
+    cos = np.where(norms > 1e-12, dots / np.maximum(norms, 1e-12), 0.0)
+    cos[n_others <= 0] = np.nan
+    out[idx] = cos
+    return out
+
+
+@dataclass
+class Discussion:
+    """The comments around each comment of a call, for the ``cos_discussion`` feature.
+
+    ``of[i]``: the discussion comment ``i`` belongs to (the comments under one article of one
+    page or table; -1 for none). ``sums``: :func:`discussion_sums` over *every* comment of each
+    discussion, when they were gathered beforehand (a table read in chunks: the first pass);
+    None when the comments of the call are the whole discussion. ``member[i]`` (default all
+    True): comment ``i`` is among the summed comments (False for a comment shown against another
+    story's discussion, as in the swapped-article evaluation).
+    """
+
+    of: np.ndarray
+    sums: np.ndarray | None = None
+    member: np.ndarray | None = None
 
 
 def passages(body: str, min_words: int = 60) -> list[str]:
@@ -360,16 +437,22 @@ class RelevanceFeaturizer(BaseEstimator):
     # ------------------------------------------------------------------ pairs
 
     def transform(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
-                  parents: Sequence[str | None] | None = None) -> np.ndarray:
-        """Features of comment ``i`` against ``articles[article_of[i]]``, shape ``(n, len(FEATURES))``.
+                  parents: Sequence[str | None] | None = None, discussion: Discussion | None = None,
+                  return_codes: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Features of comment ``i`` against ``articles[article_of[i]]``, shape ``(n, n_features_out_)``.
 
         ``parents[i]`` is the text of the comment that comment ``i`` replies to, or None.
+        ``discussion``: the comments around each one (:class:`Discussion`); without it
+        ``cos_discussion`` is NaN (a lone comment). ``return_codes``: also return the comments'
+        :func:`topic_codes` (to gather discussions across calls).
         """
         check_is_fitted(self, "word_")
         n = len(comments)
+        width = getattr(self, "n_features_out_", len(FEATURES))
         out = np.full((n, len(FEATURES)), np.nan, dtype=np.float64)
         if n == 0:
-            return out
+            empty = out[:, :width]
+            return (empty, np.zeros((0, self.svd_.components_.shape[0]), dtype=np.int64)) if return_codes else empty
         article_of = np.asarray(article_of, dtype=np.int64)
         views = self._prepare(articles)
         col = {name: k for k, name in enumerate(FEATURES)}
@@ -388,12 +471,16 @@ class RelevanceFeaturizer(BaseEstimator):
             cc = self._char_rows(lowered)
             out[:, col["cos_char"]] = _pair_dots(cc, sp.vstack([v.char for v in views]).tocsr(), article_of)
         c_lsa = _l2_rows(self.svd_.transform(cw))
+        codes = topic_codes(c_lsa) if (discussion is not None or return_codes) else None
+        if discussion is not None:
+            out[:, col["cos_discussion"]] = discussion_cosine(codes, discussion.of, discussion.sums, discussion.member)
         out[:, col["cos_lsa"]] = np.einsum("ij,ij->i", c_lsa, np.vstack([v.lsa for v in views])[article_of])
         out[:, col["cos_lsa_title"]] = np.einsum("ij,ij->i", c_lsa, np.vstack([v.lsa_title for v in views])[article_of])
         background = np.asarray(cw @ self.background_).ravel()
         out[:, col["cos_background"]] = background
         out[:, col["cos_word_minus_background"]] = out[:, col["cos_word"]] - background
-        out[:, col["cos_lsa_minus_background"]] = out[:, col["cos_lsa"]] - c_lsa @ self.lsa_background_
+        # row by row (a matrix-vector product's rounding can depend on how many rows a call has)
+        out[:, col["cos_lsa_minus_background"]] = out[:, col["cos_lsa"]] - (c_lsa * self.lsa_background_).sum(axis=1)
         out[:, col["rank_word"]] = _rank(out[:, col["cos_word"]], (cw @ self.ref_word_).toarray())
         if self.char:
             out[:, col["rank_char"]] = _rank(out[:, col["cos_char"]], (cc @ self.ref_char_).toarray())
@@ -418,7 +505,18 @@ class RelevanceFeaturizer(BaseEstimator):
                 out[idx, col["cos_parent"]] = _rowdot(pw, cw[idx])
 
         self._lexical(comments, lowered, raws, content, article_of, views, out, col)
-        return out
+        out = out[:, :width]  # a model fitted before a feature was added gets the columns it knows
+        return (out, codes) if return_codes else out
+
+    def topic_codes_of(self, comments: Sequence[str]) -> np.ndarray:
+        """The comments' :func:`topic_codes`, as ``transform(..., return_codes=True)`` gives them
+        (the same numbers), without the rest of the features."""
+        check_is_fitted(self, "svd_")
+        comments = [c if isinstance(c, str) else str(c) for c in comments]
+        if not comments:
+            return np.zeros((0, self.svd_.components_.shape[0]), dtype=np.int64)
+        raws = [_RAW_TOKEN.findall(c.lower()) for c in comments]
+        return topic_codes(_l2_rows(self.svd_.transform(self._word_rows(self._content(raws)))))
 
     def _content(self, raws: Sequence[list[str]]) -> list[list[str]]:
         """``word_``'s analyzer applied to texts whose lower-cased ``\\w+`` runs are ``raws``: its

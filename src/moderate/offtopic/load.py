@@ -27,8 +27,29 @@ class LoadedOffTopic:
     path: Path | None = None
 
     def predict_proba(self, comments: Sequence[str], article_of: Sequence[int],
-                      articles: Sequence[tuple[str | None, str]], parents: Sequence[str | None] | None = None) -> np.ndarray:
-        return np.asarray(self.estimator.predict_proba(comments, article_of, articles, parents), dtype=float)
+                      articles: Sequence[tuple[str | None, str]], parents: Sequence[str | None] | None = None,
+                      discussion: Any = None) -> np.ndarray:
+        """See :meth:`moderate.offtopic.model.OffTopicModel.predict_proba`."""
+        if discussion is None:
+            return np.asarray(self.estimator.predict_proba(comments, article_of, articles, parents), dtype=float)
+        return np.asarray(self.estimator.predict_proba(comments, article_of, articles, parents, discussion), dtype=float)
+
+    def features_and_codes(self, comments: Sequence[str], article_of: Sequence[int],
+                           articles: Sequence[tuple[str | None, str]],
+                           parents: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The features without the discussion, and the comments' topic codes (to gather discussions)."""
+        comments = [c if isinstance(c, str) else str(c) for c in comments]
+        return self.estimator.features(comments, article_of, articles, parents, None, True)
+
+    def topic_codes(self, comments: Sequence[str]) -> np.ndarray:
+        """The comments' topic codes alone (a first pass gathering a table's discussions)."""
+        comments = [c if isinstance(c, str) else str(c) for c in comments]
+        fz = self.estimator.featurizer
+        return fz.topic_codes_of(comments)
+
+    def predict_from_features(self, comments: Sequence[str], X: np.ndarray) -> np.ndarray:
+        comments = [c if isinstance(c, str) else str(c) for c in comments]
+        return np.asarray(self.estimator.predict_from_features(comments, X), dtype=float)
 
 
 def resolve_offtopic_dir(path: str | os.PathLike[str] | None = None) -> Path:
