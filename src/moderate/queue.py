@@ -527,7 +527,15 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
     from moderate.errors import InputError
     from moderate.io import check_readable
     from moderate.schema import OFF_TOPIC
-    from moderate.score import Articles, add_discussions, load_offtopic_if, resolve_model, score_frame, uses_discussion
+    from moderate.score import (
+        Articles,
+        Discussions,
+        add_discussions,
+        load_offtopic_if,
+        resolve_model,
+        score_frame,
+        uses_discussion,
+    )
 
     started = time.perf_counter()
     _check_options(n, max_group_share, similarity, InputError, prefix="--")
@@ -560,16 +568,24 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
     pools = CandidatePools(queue_idx, review, pool_size(n))
     sample = RandomSample(n, int(seed)) if random_sample else None
 
+    required = [c for c in (group_col, article_col) if c is not None]
+    from tqdm import tqdm
+
     discussions = None
     if offtopic is not None and uses_discussion(offtopic):
         # a first pass: every story's discussion over the whole input (off_topic judges a comment
-        # with the other comments under its article, whatever chunk or sample it is scored in)
-        discussions = {}
-        for source, chunk in _chunks(path_list, text_col, [article_col], chunk_size):
-            mask, texts = _scorable(chunk[source.text_column].tolist())
-            if texts:
-                part = pd.DataFrame({"text": texts, "article": chunk.loc[mask, article_col].to_numpy(dtype=object)})
-                add_discussions(discussions, part, "text", offtopic, Articles(column="article"), n_jobs)
+        # with the other comments under its article, whatever chunk or sample it is scored in;
+        # already-labelled comments are part of the discussion too)
+        discussions = Discussions()
+        with tqdm(unit="comments", file=sys.stderr, disable=not progress, dynamic_ncols=True,
+                  desc="reading discussions") as bar:
+            for source, chunk in _chunks(path_list, text_col, required, chunk_size):
+                mask, texts = _scorable(chunk[source.text_column].tolist())
+                if texts:
+                    part = pd.DataFrame({"text": texts, "article": chunk.loc[mask, article_col].to_numpy(dtype=object)})
+                    add_discussions(discussions, part, "text", offtopic, Articles(column="article"), n_jobs)
+                bar.update(len(chunk))
+        discussions.finish()
 
     def score(texts: list[str], articles: Sequence[Any] | None) -> np.ndarray:
         frame = pd.DataFrame({"text": texts})
@@ -581,10 +597,8 @@ def build_queue(paths: Sequence[str | os.PathLike[str]], n: int = 200, text_col:
             scored = score_frame(frame, text_col="text", model=loaded, n_jobs=n_jobs)
         return scored[score_labels].to_numpy(dtype=np.float64)
 
-    required = [c for c in (group_col, article_col) if c is not None]
     rows_read = rows_scored = rows_labelled = rows_blank = 0
     first_text_column: Any = None
-    from tqdm import tqdm
 
     with tqdm(unit="comments", file=sys.stderr, disable=not progress, dynamic_ncols=True) as bar:
         for source, chunk in _chunks(path_list, text_col, required, chunk_size):

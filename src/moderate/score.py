@@ -335,25 +335,27 @@ def read_articles(path: str | os.PathLike[str], id_col: str = "article_id", text
 def _offtopic_scores(
     offtopic: Any, texts: list[str], article_of: np.ndarray, articles: list[tuple[str | None, str]],
     parents: list[str | None] | None, n_jobs: int | None = 1, discussion_of: np.ndarray | None = None,
-    gathered: np.ndarray | None = None,
+    gathered: np.ndarray | None = None, copies: np.ndarray | None = None,
 ) -> np.ndarray:
     """P(off-topic) for rows with an article (``article_of >= 0``); NaN for the others.
 
     Each comment is judged with the other comments of its discussion: ``discussion_of[i]`` (the
-    rows' article by default). ``gathered[g]``: discussion ``g`` gathered beforehand over
-    the whole input (:func:`discussion_sums_of`; it includes these rows); by default the rows of
-    this call are the whole discussion.
+    rows' article by default). ``gathered[g]`` and ``copies[i]``: discussion ``g``'s sums and
+    how often row ``i``'s text occurs in its discussion, gathered beforehand over the whole input
+    (:class:`Discussions`; they include these rows); by default the rows of this call are the
+    whole discussion.
     """
     out = np.full(len(texts), np.nan)
     rows = np.flatnonzero(article_of >= 0)
     if len(rows) == 0 or offtopic is None:
         return out
-    from moderate.offtopic.features import Discussion, discussion_cosine, discussion_sums
+    from moderate.offtopic.features import Discussion, copies_within, discussion_cosine
 
     sub_texts = [texts[i] for i in rows]
     sub_parents = [parents[i] for i in rows] if parents is not None else None
     groups, of = np.unique((article_of if discussion_of is None else np.asarray(discussion_of))[rows], return_inverse=True)
     sums = np.asarray(gathered)[groups] if gathered is not None else None
+    sub_copies = np.asarray(copies)[rows] if copies is not None else None
     jobs = effective_jobs(n_jobs)
     if jobs > 1 and len(rows) >= PARALLEL_MIN_TEXTS:
         from joblib import Parallel, delayed
@@ -373,42 +375,33 @@ def _offtopic_scores(
             X = np.concatenate([x for x, _ in parts])
             codes = np.concatenate([c for _, c in parts])
             if X.shape[1] > _DISCUSSION_COLUMN:  # models fitted before cos_discussion have no such column
-                X[:, _DISCUSSION_COLUMN] = discussion_cosine(codes, of, sums if sums is not None else
-                                                             discussion_sums(codes, of, len(groups)))
+                X[:, _DISCUSSION_COLUMN] = discussion_cosine(
+                    codes, of, sums, sub_copies if sub_copies is not None or sums is not None else copies_within(sub_texts, of))
             out[rows] = np.concatenate(parallel(
                 delayed(offtopic.predict_from_features)(sub_texts[lo:hi], X[lo:hi])
                 for lo, hi in zip(bounds[:-1], bounds[1:])))
     else:
-        out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents, Discussion(of, sums))
+        out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents,
+                                           Discussion(of, sums, sub_copies))
     return out
 
 
-def discussion_sums_of(offtopic: Any, texts: list[str], article_of: np.ndarray,
-                       articles: list[tuple[str | None, str]], n_jobs: int | None = 1) -> np.ndarray:
-    """The discussion sums (:func:`moderate.offtopic.features.discussion_sums`) of the rows with
-    an article, per distinct article: one chunk's share of a table's discussions."""
-    from moderate.offtopic.features import discussion_sums
-
-    rows = np.flatnonzero(article_of >= 0)
-    width = offtopic.estimator.featurizer.svd_.components_.shape[0] + 1
-    if len(rows) == 0:
-        return np.zeros((len(articles), width), dtype=np.int64)
-    sub_texts = [texts[i] for i in rows]
+def _topic_codes(offtopic: Any, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
+    """The texts' topic codes (:func:`moderate.offtopic.features.topic_codes`), in worker
+    processes for many texts."""
     jobs = effective_jobs(n_jobs)
-    parts = max(1, min(jobs, len(rows) // (PARALLEL_MIN_TEXTS // 2))) if jobs > 1 else 1
-    bounds = np.linspace(0, len(rows), parts + 1).astype(int)
-    if parts > 1:
-        from joblib import Parallel, delayed
+    parts = max(1, min(jobs, len(texts) // (PARALLEL_MIN_TEXTS // 2))) if jobs > 1 else 1
+    if parts == 1:
+        return offtopic.topic_codes(texts)
+    from joblib import Parallel, delayed
 
-        codes = np.concatenate(Parallel(n_jobs=parts)(
-            delayed(offtopic.topic_codes)(sub_texts[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])))
-    else:
-        codes = offtopic.topic_codes(sub_texts)
-    return discussion_sums(codes, article_of[rows], len(articles))
+    bounds = np.linspace(0, len(texts), parts + 1).astype(int)
+    return np.concatenate(Parallel(n_jobs=parts)(
+        delayed(offtopic.topic_codes)(texts[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])))
 
 
 def discussion_key(article: tuple[str | None, str]) -> bytes:
-    """A short key naming an article ``(title, body)`` (a table's discussions are kept per article)."""
+    """A short key naming an article ``(title, body)`` (an article column's discussions)."""
     import hashlib
 
     title, body = article
@@ -418,31 +411,106 @@ def discussion_key(article: tuple[str | None, str]) -> bytes:
     return h.digest()
 
 
+def _id_key(article_id: Any) -> bytes:
+    """A short key naming an article by its id (an articles table's discussions)."""
+    import hashlib
+
+    return hashlib.blake2b(b"id\x00" + _article_key(article_id).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _text_hash(key: bytes, text: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(key + b"\x1e" + text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
 def uses_discussion(offtopic: Any) -> bool:
     """Whether an off-topic model reads the discussion (models fitted before it was added do not)."""
     fz = getattr(getattr(offtopic, "estimator", None), "featurizer", None)
     return fz is not None and getattr(fz, "n_features_out_", 0) > _DISCUSSION_COLUMN
 
 
-def add_discussions(total: dict[bytes, np.ndarray], frame: pd.DataFrame, text_column: Any, offtopic: Any,
+class Discussions:
+    """The discussions of a whole comment table, gathered in a first pass (:func:`add_discussions`
+    per chunk, then :meth:`finish`), so that every comment is judged with all the comments of its
+    story whatever chunk it is scored in.
+
+    Per discussion (an article: its id with ``--articles``, its title and text with
+    ``--article-col``): the summed topic codes and their number (about 1 kB per article). And how
+    often each text occurs in its discussion, so that copies of a comment (spam posted many times)
+    do not count as agreeing with each other: 8 bytes per row while gathering, then only the texts
+    that occur more than once.
+    """
+
+    def __init__(self) -> None:
+        self.sums: dict[bytes, np.ndarray] = {}
+        self._hashes: list[np.ndarray] = []
+        self.repeated: dict[int, int] | None = None
+
+    def add(self, keys: list[bytes], texts: list[str], codes: np.ndarray) -> None:
+        from moderate.offtopic.features import discussion_sums
+
+        if not keys:
+            return
+        index: dict[bytes, int] = {}
+        of = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+        for key, row in zip(index, discussion_sums(codes, of, len(index))):
+            if key in self.sums:
+                self.sums[key] += row
+            else:
+                self.sums[key] = row.copy()
+        self._hashes.append(np.fromiter((_text_hash(k, t) for k, t in zip(keys, texts)), dtype=np.uint64, count=len(keys)))
+
+    def finish(self) -> Discussions:
+        hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, dtype=np.uint64)
+        values, counts = np.unique(hashes, return_counts=True)
+        self.repeated = dict(zip(values[counts > 1].tolist(), counts[counts > 1].tolist()))
+        self._hashes = []
+        return self
+
+    def lookup(self, keys: list[bytes], texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(of, sums, copies)`` for rows with these discussion keys and texts."""
+        if self.repeated is None:
+            self.finish()
+        index: dict[bytes, int] = {}
+        of = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+        missing = [k for k in index if k not in self.sums]
+        if missing:
+            raise InputError(f"{len(missing)} article(s) of these rows are not in the gathered discussions "
+                             "(gather them over the same input, with the same article options)")
+        width = next(iter(self.sums.values())).shape[0] if self.sums else 1
+        sums = np.stack([self.sums[k] for k in index]) if index else np.zeros((0, width), dtype=np.int64)
+        repeated = self.repeated or {}
+        copies = np.array([repeated.get(_text_hash(k, t), 1) if repeated else 1 for k, t in zip(keys, texts)],
+                          dtype=np.int64)
+        return of, sums, copies
+
+
+def _discussion_keys(articles: Articles, frame: pd.DataFrame, article_of: np.ndarray,
+                     distinct: list[tuple[str | None, str]]) -> list[bytes | None]:
+    """Each row's discussion key: its article id's with an articles table (two ids with the same
+    text are two stories), its article's (title, text) with an article column; None without one."""
+    if articles.table is not None:
+        return [_id_key(key) if a >= 0 else None for key, a in zip(frame[articles.id_col].tolist(), article_of)]
+    by_article = [discussion_key(a) for a in distinct]
+    return [by_article[a] if a >= 0 else None for a in article_of]
+
+
+def add_discussions(total: Discussions, frame: pd.DataFrame, text_column: Any, offtopic: Any,
                     articles: Articles, n_jobs: int | None = 1) -> None:
     """Add the discussions of ``frame``'s rows (those that will be scored against an article)
-    to ``total`` (``{discussion_key(article): sums}``), in place: the first pass over a table."""
+    to ``total``: one chunk of the first pass over a table."""
     text_values = frame[text_column]
     if isinstance(text_values, pd.DataFrame):
         raise InputError(f"column {text_column!r} appears more than once")
     statuses, texts = _text_statuses(text_values)
     scored_rows = np.flatnonzero(statuses == STATUS_OK)
     article_of, distinct, _ = articles.rows(frame)
-    if not distinct:
-        return
-    sums = discussion_sums_of(offtopic, texts, np.asarray(article_of)[scored_rows], distinct, n_jobs)
-    for article, row in zip(distinct, sums):
-        key = discussion_key(article)
-        if key in total:
-            total[key] += row
-        else:
-            total[key] = row.copy()
+    keys = _discussion_keys(articles, frame, np.asarray(article_of), distinct)
+    picked = [(keys[i], t) for i, t in zip(scored_rows, texts) if keys[i] is not None]
+    if picked:
+        sub_texts = [t for _, t in picked]
+        total.add([k for k, _ in picked], sub_texts, _topic_codes(offtopic, sub_texts, n_jobs))
 
 
 def _score_columns(
@@ -453,7 +521,7 @@ def _score_columns(
     n_jobs: int | None = 1,
     offtopic: Any = None,
     articles: Articles | tuple | None = None,
-    discussions: dict[bytes, np.ndarray] | None = None,
+    discussions: Discussions | None = None,
 ) -> dict[str, Any]:
     """The score columns for ``frame`` (keyed by name, aligned with ``frame.index``).
 
@@ -461,7 +529,7 @@ def _score_columns(
     parents, discussion_of)`` tuple (pages: ``discussion_of`` puts the comments under one article
     of one page together); ``offtopic`` a loaded off-topic model (needed when there are articles).
     ``discussions``: with an :class:`Articles` spec, the discussions gathered over the whole input
-    (:func:`gather_discussions`); without them the rows of ``frame`` are the whole discussion.
+    (:class:`Discussions`); without them the rows of ``frame`` are the whole discussion.
     """
     text_values = frame[text_column]
     if isinstance(text_values, pd.DataFrame):
@@ -470,23 +538,36 @@ def _score_columns(
     scored = statuses == STATUS_OK
     probs = np.full((len(frame), len(LABELS) + 1), np.nan, dtype=np.float64)
     probs[scored, : len(LABELS)] = _predict(model, texts, batch_size, n_jobs)
-    discussion_of, sums = None, None
+    scored_rows = np.flatnonzero(scored)
+    discussion_of, sums, copies = None, None, None  # per scored row / per discussion / per scored row
     if isinstance(articles, Articles):
         article_of, distinct, parents = articles.rows(frame) if articles.given else (
             np.full(len(frame), NO_ARTICLE), [], None)
-        if discussions is not None and distinct:
-            sums = np.stack([discussions[discussion_key(a)] for a in distinct])
+        article_of = np.asarray(article_of)
+        if distinct and offtopic is not None and uses_discussion(offtopic):
+            keys = _discussion_keys(articles, frame, article_of, distinct)
+            have = [j for j, i in enumerate(scored_rows) if keys[i] is not None]
+            discussion_of = np.full(len(scored_rows), -1, dtype=np.int64)
+            if have:
+                row_keys = [keys[scored_rows[j]] for j in have]
+                if discussions is not None:
+                    of, sums, have_copies = discussions.lookup(row_keys, [texts[j] for j in have])
+                    copies = np.ones(len(scored_rows), dtype=np.int64)
+                    copies[have] = have_copies
+                else:
+                    index: dict[bytes, int] = {}
+                    of = np.array([index.setdefault(k, len(index)) for k in row_keys], dtype=np.int64)
+                discussion_of[have] = of
     elif articles is not None:
         article_of, distinct, parents, *rest = articles
-        discussion_of = np.asarray(rest[0]) if rest and rest[0] is not None else None
+        article_of = np.asarray(article_of)
+        discussion_of = np.asarray(rest[0])[scored_rows] if rest and rest[0] is not None else None
     else:
         article_of, distinct, parents = np.full(len(frame), NO_ARTICLE), [], None
-    article_of = np.asarray(article_of)
-    scored_rows = np.flatnonzero(scored)
     probs[scored_rows, len(LABELS)] = _offtopic_scores(
         offtopic, texts, article_of[scored_rows], distinct,
         [parents[i] for i in scored_rows] if parents is not None else None, n_jobs,
-        discussion_of[scored_rows] if discussion_of is not None else None, sums)
+        discussion_of, sums, copies)
     statuses[scored & (article_of == NO_ARTICLE)] = STATUS_NO_ARTICLE
     statuses[scored & (article_of == ARTICLE_NOT_FOUND)] = STATUS_ARTICLE_NOT_FOUND
     thresholds = dict(model.thresholds)
@@ -515,7 +596,7 @@ def _scored(
     n_jobs: int | None = 1,
     offtopic: Any = None,
     articles: Any = None,
-    discussions: dict[bytes, np.ndarray] | None = None,
+    discussions: Discussions | None = None,
 ) -> pd.DataFrame:
     scores = _score_columns(frame, text_column, model, batch_size, n_jobs, offtopic, articles, discussions)
     out = frame.rename(columns=renames) if renames else frame.copy()
@@ -538,7 +619,7 @@ def score_frame(
     article_id_col: str = "article_id",
     parent_col: str | None = None,
     offtopic_model: Any = None,
-    discussions: Mapping[bytes, np.ndarray] | None = None,
+    discussions: Discussions | None = None,
 ) -> pd.DataFrame:
     """Score the comments in ``df``.
 
@@ -566,8 +647,8 @@ def score_frame(
             ``models/offtopic/CURRENT``); only loaded when there are articles.
         discussions: ``off_topic`` judges each comment with the other comments under the same
             article: by default those among ``df``'s rows. To score a larger input in parts with
-            the same result, gather the discussions of the whole input first
-            (:func:`add_discussions` over every part) and pass them for each part.
+            the same result, gather the discussions of the whole input first (a
+            :class:`Discussions`, :func:`add_discussions` over every part) and pass it for each part.
 
     Returns:
         A new DataFrame with all of ``df``'s rows (same order, same index) and columns,
@@ -590,8 +671,7 @@ def score_frame(
     loaded = resolve_model(model, _without_offtopic(thresholds))
     renames = clash_renames(df.columns)
     _warn_renames(renames, stacklevel=2)
-    return _scored(df, text_column, loaded, batch_size, renames, n_jobs, offtopic, spec,
-                   dict(discussions) if discussions is not None else None)
+    return _scored(df, text_column, loaded, batch_size, renames, n_jobs, offtopic, spec, discussions)
 
 
 def article_spec(article_col: Any = None, title_col: Any = None, articles: Any = None,
@@ -763,7 +843,7 @@ def _scored_chunks(
     n_jobs: int | None = 1,
     offtopic: Any = None,
     articles: Articles | None = None,
-    discussions: dict[bytes, np.ndarray] | None = None,
+    discussions: Discussions | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Every input read again chunk by chunk, scored and laid out for the writer."""
     for item, chunk in _input_chunks(inputs, layout, chunk_size):
@@ -778,17 +858,14 @@ def _scored_chunks(
 
 
 def gather_discussions(inputs: Sequence[_Input], layout: _Layout, chunk_size: int, offtopic: Any,
-                       articles: Articles, n_jobs: int | None = 1, bar: Any = None) -> dict[bytes, np.ndarray]:
-    """The first pass over comment tables: every article's discussion (the summed topic codes
-    of the comments under it, and their number), so that each comment is later judged with all
-    the comments of its story, whatever chunk it is read in. Memory: about 800 bytes per
-    distinct article."""
-    total: dict[bytes, np.ndarray] = {}
+                       articles: Articles, n_jobs: int | None = 1, bar: Any = None) -> Discussions:
+    """The first pass over comment tables: every article's discussion (see :class:`Discussions`)."""
+    total = Discussions()
     for item, chunk in _input_chunks(inputs, layout, chunk_size, warn=False):
         add_discussions(total, chunk, item.text_column, offtopic, articles, n_jobs)
         if bar is not None:
             bar.update(len(chunk))
-    return total
+    return total.finish()
 
 
 def _show_progress(progress: bool | None) -> bool:

@@ -330,9 +330,9 @@ def test_discussion_cosine_is_the_cosine_to_the_other_comments(featurizer):
         assert got[i] == pytest.approx(expected, abs=1e-9)
     assert np.isnan(got[4]) and np.isnan(got[5])
     # a comment shown under another discussion (not one of its members) is compared with all of it
-    member = np.array([True, True, True, True, False, False])
+    copies = np.array([1, 1, 1, 1, 0, 0])
     moved = column(featurizer.transform(texts, [0] * 6, ARTICLES, discussion=Discussion(np.array([0, 0, 0, 0, 0, -1]),
-                                                                                          member=member)), "cos_discussion")
+                                                                                          copies=copies)), "cos_discussion")
     whole = V[:4].sum(axis=0)
     assert moved[4] == pytest.approx(V[4] @ whole / np.linalg.norm(whole), abs=1e-9)
 
@@ -353,6 +353,18 @@ def test_discussion_sums_of_parts_add_up_exactly(featurizer, cut, seed):
     assert whole[:, -1].sum() == (of >= 0).sum()
 
 
+def test_copies_of_a_comment_do_not_agree_with_each_other(featurizer):
+    """Spam posted three times is compared with the other comments only, as if posted once."""
+    from moderate.offtopic.features import Discussion
+
+    spam = "Cheap watches and casino bonus codes at www.example.com"
+    once = featurizer.transform(TRAM_TALK + [spam], [0] * 5, ARTICLES, discussion=Discussion(np.zeros(5, int)))
+    thrice = featurizer.transform(TRAM_TALK + [spam] * 3, [0] * 7, ARTICLES, discussion=Discussion(np.zeros(7, int)))
+    k = FEATURES.index("cos_discussion")
+    assert thrice[4, k] == pytest.approx(once[4, k], abs=1e-9)
+    assert thrice[5, k] == thrice[6, k] == thrice[4, k]
+
+
 def test_discussion_column_index_is_the_features():
     from moderate import score
 
@@ -371,20 +383,31 @@ def test_table_scores_do_not_depend_on_the_chunk_size(tmp_path, fake_model, offt
     from moderate import score
     from moderate.score import score_files, score_frame
 
-    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 10)  # the two-round parallel path too
+    import joblib
+
+    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 4)  # the two-round parallel path too
+    rounds = []
+
+    class CountingParallel(joblib.Parallel):
+        def __call__(self, iterable):
+            rounds.append(1)
+            return super().__call__(iterable)
+
+    monkeypatch.setattr(joblib, "Parallel", CountingParallel)
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "title": [a[0] for a in ARTICLES], "body": [a[1] for a in ARTICLES]})
     arts.to_csv(tmp_path / "arts.csv", index=False)
     frame = _table()
     frame.to_csv(tmp_path / "c.csv", index=False)
     runs = {}
-    for chunk_size, jobs in ((7, 1), (1000, 1), (7, 2)):
+    for chunk_size, jobs in ((7, 1), (1000, 1), (20, 2)):
         out = tmp_path / f"o{chunk_size}-{jobs}.csv"
         score_files([tmp_path / "c.csv"], out, model=fake_model, articles=tmp_path / "arts.csv",
                     offtopic_model=offtopic, chunk_size=chunk_size, n_jobs=jobs, progress=False)
         runs[chunk_size, jobs] = pd.read_csv(out)[OFF_TOPIC].to_numpy()
     # equal up to the last bit of the classifiers' floating-point sums (BLAS blocks by batch size)
     np.testing.assert_allclose(runs[7, 1], runs[1000, 1], rtol=1e-12)
-    np.testing.assert_allclose(runs[7, 2], runs[7, 1], rtol=1e-12)
+    np.testing.assert_allclose(runs[20, 2], runs[7, 1], rtol=1e-12)
+    assert rounds  # the chunks of 20 rows went through worker processes
     whole = score_frame(frame, model=fake_model, articles=arts, offtopic_model=offtopic, n_jobs=1)[OFF_TOPIC].to_numpy()
     np.testing.assert_allclose(whole, runs[7, 1], rtol=1e-12)
     assert np.isnan(whole[frame["article_id"].eq("zzz").to_numpy()]).all()
@@ -399,6 +422,24 @@ def test_the_discussion_is_used(fake_model, offtopic):
     alone = [score_frame(frame.iloc[[k]], model=fake_model, article_col="article", offtopic_model=offtopic)[OFF_TOPIC].iloc[0]
              for k in range(5)]
     assert not np.allclose(together.to_numpy(), alone)
+
+
+def test_articles_with_the_same_text_are_separate_discussions(fake_model, offtopic):
+    """With an articles table, the discussion is the article id's: two daily "Open thread" posts
+    with the same title are two discussions; and repeated spam scores as if posted once."""
+    from moderate.score import score_frame
+
+    arts = {"d1": ("Open thread", ""), "d2": ("Open thread", "")}
+    spam = "Cheap watches and casino bonus codes at www.example.com"
+    frame = pd.DataFrame({"text": TRAM_TALK[:3] + [COMMENTS[1]], "article_id": ["d1", "d1", "d1", "d2"]})
+    together = score_frame(frame, model=fake_model, articles=arts, offtopic_model=offtopic)[OFF_TOPIC]
+    alone = score_frame(frame.iloc[[3]], model=fake_model, articles=arts, offtopic_model=offtopic)[OFF_TOPIC]
+    assert together.iloc[3] == pytest.approx(alone.iloc[0], abs=1e-12)  # d2's comment has no other comment
+    base = pd.DataFrame({"text": TRAM_TALK, "article": [ARTICLES[0][1]] * 4})
+    scores = [score_frame(pd.concat([base, pd.DataFrame({"text": [spam] * k, "article": [ARTICLES[0][1]] * k})],
+                                    ignore_index=True), model=fake_model, article_col="article",
+                          offtopic_model=offtopic)[OFF_TOPIC].iloc[4] for k in (1, 5)]
+    assert scores[1] == pytest.approx(scores[0], abs=1e-9)
 
 
 def test_pages_keep_their_discussions_apart():

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress, repeat
@@ -200,11 +200,11 @@ def _rank(own: np.ndarray, reference: np.ndarray, tol: float = 1e-6) -> np.ndarr
     return below + ties / 2
 
 
-#: Topic vectors are summed as fixed-point integers (value * 2**40): integer sums are exact, so the
+#: Topic vectors are summed as fixed-point integers (value * 2**30): integer sums are exact, so the
 #: discussion of an article, and every score, is the same whatever order and chunk size the
-#: comments come in. (A unit vector's components are at most 1: an article can have 2**22
-#: comments before an int64 sum could overflow.)
-TOPIC_SCALE = float(2**40)
+#: comments come in. A unit vector's components are at most 1 in size, so an int64 sum cannot
+#: overflow below 2**33 comments under one article; the precision (1e-9) is far below what matters.
+TOPIC_SCALE = float(2**30)
 
 
 def topic_codes(vectors: np.ndarray) -> np.ndarray:
@@ -226,29 +226,39 @@ def discussion_sums(codes: np.ndarray, of: np.ndarray, n_groups: int) -> np.ndar
     return out
 
 
+def copies_within(texts: Sequence[str], of: np.ndarray) -> np.ndarray:
+    """For each comment, how many comments of its discussion (itself included) have its exact
+    text; 0 outside any discussion."""
+    keys = list(zip(np.asarray(of, dtype=np.int64).tolist(), texts))
+    counts = Counter(k for k in keys if k[0] >= 0)
+    return np.array([counts[k] if k[0] >= 0 else 0 for k in keys], dtype=np.int64)
+
+
 def discussion_cosine(codes: np.ndarray, of: np.ndarray, sums: np.ndarray | None,
-                      member: np.ndarray | None = None) -> np.ndarray:
-    """Cosine between each comment's topic vector and the sum of the *other* comments' of its
-    discussion ``of[i]`` (row of ``sums``; when None, summed over the member comments of the call). ``member[i]``
-    (default all True) says comment ``i`` is one of those summed, and is taken out of the sum.
-    NaN when the comment has no discussion or is alone in it."""
+                      copies: np.ndarray | None = None) -> np.ndarray:
+    """Cosine between each comment's topic vector and the sum of those of the *other* comments of
+    its discussion ``of[i]``: row ``of[i]`` of ``sums`` (when None, the sums of this call's
+    comments with ``copies > 0``), minus ``copies[i]`` times the comment's own vector (default 1:
+    the comment is one of those summed; 0: it is shown against a discussion it is not part of; n:
+    n comments of the discussion have its very text, and none of them counts as agreeing with it).
+    NaN when the comment has no discussion or nothing else is in it."""
     codes = np.asarray(codes, dtype=np.int64)
     of = np.asarray(of, dtype=np.int64)
     out = np.full(len(codes), np.nan)
     idx = np.flatnonzero(of >= 0)
     if len(idx) == 0:
         return out
-    if sums is None:  # the members among this call's comments are the whole discussion
-        summed = of if member is None else np.where(np.asarray(member, dtype=bool), of, -1)
-        sums = discussion_sums(codes, summed, int(of.max()) + 1)
-    m = np.ones(len(idx), dtype=np.int64) if member is None else np.asarray(member, dtype=bool)[idx].astype(np.int64)
+    copies = np.ones(len(of), dtype=np.int64) if copies is None else np.asarray(copies, dtype=np.int64)
+    if sums is None:  # the summed comments of this call are the whole discussion
+        sums = discussion_sums(codes, np.where(copies > 0, of, -1), int(of.max()) + 1)
+    m = copies[idx]
     g = of[idx]
     own = codes[idx]
     others = (sums[g, :-1] - own * m[:, None]).astype(np.float64) / TOPIC_SCALE
     n_others = sums[g, -1] - m
     dots = (own.astype(np.float64) / TOPIC_SCALE * others).sum(axis=1)
     norms = np.sqrt((others * others).sum(axis=1))
-    cos = np.where(norms > 1e-12, dots / np.maximum(norms, 1e-12), 0.0)
+    cos = np.where(norms > 1e-9, dots / np.maximum(norms, 1e-9), 0.0)
     cos[n_others <= 0] = np.nan
     out[idx] = cos
     return out
@@ -260,15 +270,15 @@ class Discussion:
 
     ``of[i]``: the discussion comment ``i`` belongs to (the comments under one article of one
     page or table; -1 for none). ``sums``: :func:`discussion_sums` over *every* comment of each
-    discussion, when they were gathered beforehand (a table read in chunks: the first pass);
-    None when the comments of the call are the whole discussion. ``member[i]`` (default all
-    True): comment ``i`` is among the summed comments (False for a comment shown against another
-    story's discussion, as in the swapped-article evaluation).
+    discussion, gathered beforehand (a table read in chunks: the first pass); None when the
+    comments of the call are the whole discussion. ``copies[i]``: how many of the summed
+    comments have comment ``i``'s text (see :func:`discussion_cosine`); by default counted among
+    the call's comments when ``sums`` is None, else 1.
     """
 
     of: np.ndarray
     sums: np.ndarray | None = None
-    member: np.ndarray | None = None
+    copies: np.ndarray | None = None
 
 
 def passages(body: str, min_words: int = 60) -> list[str]:
@@ -387,7 +397,7 @@ class RelevanceFeaturizer(BaseEstimator):
         return f"{title or ''}\n\n{body or ''}"
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array(FEATURES, dtype=object)
+        return np.array(FEATURES[: getattr(self, "n_features_out_", len(FEATURES))], dtype=object)
 
     # ------------------------------------------------------------------ articles
 
@@ -473,7 +483,10 @@ class RelevanceFeaturizer(BaseEstimator):
         c_lsa = _l2_rows(self.svd_.transform(cw))
         codes = topic_codes(c_lsa) if (discussion is not None or return_codes) else None
         if discussion is not None:
-            out[:, col["cos_discussion"]] = discussion_cosine(codes, discussion.of, discussion.sums, discussion.member)
+            copies = discussion.copies
+            if copies is None and discussion.sums is None:
+                copies = copies_within(comments, discussion.of)
+            out[:, col["cos_discussion"]] = discussion_cosine(codes, discussion.of, discussion.sums, copies)
         out[:, col["cos_lsa"]] = np.einsum("ij,ij->i", c_lsa, np.vstack([v.lsa for v in views])[article_of])
         out[:, col["cos_lsa_title"]] = np.einsum("ij,ij->i", c_lsa, np.vstack([v.lsa_title for v in views])[article_of])
         background = np.asarray(cw @ self.background_).ravel()

@@ -108,8 +108,9 @@ def pair_features(featurizer: RelevanceFeaturizer, data: D.OffTopicData, frame: 
             sums = np.zeros((0, featurizer.svd_.components_.shape[0] + 1), dtype=np.int64)
         member_sets = [set(m) for m in members]
         of_row = np.array([group.get(a, -1) for a in frame["article_id"]], dtype=np.int64)
-        member = np.array([g >= 0 and t in member_sets[g] for g, t in zip(of_row, texts)], dtype=bool)
-        discussion = F.Discussion(of_row, sums, member)
+        # the discussion lists each text once: a pair's comment is one of them (1) or not (0)
+        copies = np.array([int(g >= 0 and t in member_sets[g]) for g, t in zip(of_row, texts)], dtype=np.int64)
+        discussion = F.Discussion(of_row, sums, copies)
     return featurizer.transform(texts, article_of, articles, parents, discussion)
 
 

@@ -62,25 +62,31 @@ def site_pairs(rows: pd.DataFrame, policy: MergePolicy,
     return articles, pairs
 
 
-def score_pairs(model: Any, data: D.OffTopicData, frame: pd.DataFrame) -> np.ndarray:
-    """Off-topic probabilities of a frame of pairs whose articles are in ``data`` (the evaluation's scorer)."""
+def score_pairs(model: Any, data: D.OffTopicData, frame: pd.DataFrame,
+                discussions: dict[str, list[str]] | None = None) -> np.ndarray:
+    """Off-topic probabilities of a frame of pairs whose articles are in ``data`` (the evaluation's
+    scorer), each comment with the other comments of its article when ``discussions`` are given."""
     from moderate.offtopic.evaluate import _score
 
-    return _score(model, data, frame)[0] if len(frame) else np.zeros(0)
+    return _score(model, data, frame, discussions)[0] if len(frame) else np.zeros(0)
 
 
-def comparison_rows(data: D.OffTopicData, pairs: pd.DataFrame, parent: Any, candidate: Any) -> dict[str, Any]:
+def comparison_rows(data: D.OffTopicData, pairs: pd.DataFrame, parent: Any, candidate: Any,
+                    data_dir: Path | None = None) -> dict[str, Any]:
     """Frames and ``(rows, 1)`` probabilities of both models on the shipped held-out human labels and
-    on the held-out site pairs (arguments for :func:`moderate.retrain.compare.compare`)."""
+    on the held-out site pairs (arguments for :func:`moderate.retrain.compare.compare`). Comments
+    are scored with their discussions, as ``moderate evaluate`` does: the held-out pages' comments
+    (from ``data_dir``) and, for a site's articles, the site's pairs."""
+    discussions = D.discussions(data, *([D.page_comments(Path(data_dir), "test")] if data_dir is not None else []))
     test = data.pairs[(data.pairs["split"] == "test") & (data.pairs["source"] != SITE_SOURCE)].reset_index(drop=True)
     hold = pairs[pairs["split"] == "holdout"].reset_index(drop=True)
     frame = lambda f: pd.DataFrame({OFF_TOPIC: f["target"].to_numpy(dtype=float)})  # noqa: E731
     col = lambda p: np.asarray(p, dtype=float).reshape(-1, 1)  # noqa: E731
     return {
-        "test": frame(test), "parent_test": col(score_pairs(parent, data, test)),
-        "candidate_test": col(score_pairs(candidate, data, test)),
-        "holdout": frame(hold), "parent_holdout": col(score_pairs(parent, data, hold)),
-        "candidate_holdout": col(score_pairs(candidate, data, hold)),
+        "test": frame(test), "parent_test": col(score_pairs(parent, data, test, discussions)),
+        "candidate_test": col(score_pairs(candidate, data, test, discussions)),
+        "holdout": frame(hold), "parent_holdout": col(score_pairs(parent, data, hold, discussions)),
+        "candidate_holdout": col(score_pairs(candidate, data, hold, discussions)),
     }
 
 

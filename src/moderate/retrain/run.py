@@ -442,7 +442,7 @@ def _retrain_offtopic(rows, reports, models_dir, data_dir, policy, tolerance, mi
     comparison = None
     if lin.parent_folder is not None:
         parent = load_offtopic(lin.parent_folder).estimator
-        rows_ = comparison_rows(data, pairs, parent, model)
+        rows_ = comparison_rows(data, pairs, parent, model, data_dir)
         comparison = compare(rows_["test"], rows_["parent_test"], rows_["candidate_test"], rows_["holdout"],
                              rows_["parent_holdout"], rows_["candidate_holdout"], tolerance=tolerance,
                              min_gain=min_gain, labels=(OFF_TOPIC,))
