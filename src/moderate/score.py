@@ -360,8 +360,9 @@ def _offtopic_scores(
     if jobs > 1 and len(rows) >= PARALLEL_MIN_TEXTS:
         from joblib import Parallel, delayed
 
-        # two rounds: features and topic codes in the workers; the discussions summed here
-        # (every worker's comments count); the classifiers in the workers again
+        # what needs the texts (features, topic codes, the comment-only part) in the workers; the
+        # discussions (every worker's comments count) and the two small classifiers on the
+        # features here (the gradient boosting uses threads)
         bounds = np.linspace(0, len(rows), jobs + 1).astype(int)
         tasks = []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -370,16 +371,14 @@ def _offtopic_scores(
             tasks.append(delayed(offtopic.features_and_codes)(
                 sub_texts[lo:hi], local, [articles[k] for k in used],
                 sub_parents[lo:hi] if sub_parents is not None else None))
-        with Parallel(n_jobs=jobs) as parallel:
-            parts = parallel(tasks)
-            X = np.concatenate([x for x, _ in parts])
-            codes = np.concatenate([c for _, c in parts])
-            if X.shape[1] > _DISCUSSION_COLUMN:  # models fitted before cos_discussion have no such column
-                X[:, _DISCUSSION_COLUMN] = discussion_cosine(
-                    codes, of, sums, sub_copies if sub_copies is not None or sums is not None else copies_within(sub_texts, of))
-            out[rows] = np.concatenate(parallel(
-                delayed(offtopic.predict_from_features)(sub_texts[lo:hi], X[lo:hi])
-                for lo, hi in zip(bounds[:-1], bounds[1:])))
+        parts = Parallel(n_jobs=jobs)(tasks)
+        X = np.concatenate([x for x, _, _ in parts])
+        codes = np.concatenate([c for _, c, _ in parts]).astype(np.int64)
+        text_p = np.concatenate([t for _, _, t in parts])
+        if X.shape[1] > _DISCUSSION_COLUMN:  # models fitted before cos_discussion have no such column
+            X[:, _DISCUSSION_COLUMN] = discussion_cosine(
+                codes, of, sums, sub_copies if sub_copies is not None or sums is not None else copies_within(sub_texts, of))
+        out[rows] = offtopic.predict_from_features(sub_texts, X, text_p)
     else:
         out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents,
                                            Discussion(of, sums, sub_copies))

@@ -36,10 +36,13 @@ class LoadedOffTopic:
 
     def features_and_codes(self, comments: Sequence[str], article_of: Sequence[int],
                            articles: Sequence[tuple[str | None, str]],
-                           parents: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The features without the discussion, and the comments' topic codes (to gather discussions)."""
+                           parents: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What needs the texts, for a worker process: the features without the discussion, the
+        comments' topic codes (to gather discussions; int32 on the wire, they fit: see
+        :data:`~moderate.offtopic.features.TOPIC_SCALE`) and the comment-only probabilities."""
         comments = [c if isinstance(c, str) else str(c) for c in comments]
-        return self.estimator.features(comments, article_of, articles, parents, None, True)
+        X, codes = self.estimator.features(comments, article_of, articles, parents, None, True)
+        return X, codes.astype(np.int32), self.estimator.text_proba(comments)
 
     def topic_codes(self, comments: Sequence[str]) -> np.ndarray:
         """The comments' topic codes alone (a first pass gathering a table's discussions)."""
@@ -47,9 +50,9 @@ class LoadedOffTopic:
         fz = self.estimator.featurizer
         return fz.topic_codes_of(comments)
 
-    def predict_from_features(self, comments: Sequence[str], X: np.ndarray) -> np.ndarray:
+    def predict_from_features(self, comments: Sequence[str], X: np.ndarray, text_p: np.ndarray | None = None) -> np.ndarray:
         comments = [c if isinstance(c, str) else str(c) for c in comments]
-        return np.asarray(self.estimator.predict_from_features(comments, X), dtype=float)
+        return np.asarray(self.estimator.predict_from_features(comments, X, text_p), dtype=float)
 
 
 def resolve_offtopic_dir(path: str | os.PathLike[str] | None = None) -> Path:

@@ -149,9 +149,18 @@ class OffTopicModel(BaseEstimator):
         comments = [c if isinstance(c, str) else str(c) for c in comments]
         return self.predict_from_features(comments, self.features(comments, article_of, articles, parents, discussion))
 
-    def predict_from_features(self, comments: Sequence[str], X: np.ndarray) -> np.ndarray:
-        """:meth:`predict_proba` for features already computed by :meth:`features`."""
-        relevance, text = self.parts(comments, X)
+    def text_proba(self, comments: Sequence[str]) -> np.ndarray:
+        """The comment-only part's probabilities (they need the texts, not the features)."""
+        return self.text.predict_proba(list(comments))[:, 1]
+
+    def predict_from_features(self, comments: Sequence[str], X: np.ndarray, text_p: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`predict_proba` for features already computed by :meth:`features` (and, if given,
+        the comment-only probabilities from :meth:`text_proba`)."""
+        if text_p is None:
+            relevance, text = self.parts(comments, X)
+        else:
+            relevance = self.relevance.predict_proba(X[:, relevance_columns(X.shape[1])])[:, 1]
+            text = np.asarray(text_p, dtype=np.float64)
         return np.clip(self.head.predict_proba(head_inputs(X, relevance, text))[:, 1], EPS, 1 - EPS)
 
     def shared_words(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
