@@ -47,6 +47,23 @@ NH, NC = "+" + H, "+" + C
     ("[–] John 0 points 3 years ago", "John"),
     ("[-] free_observer score hidden 2 years ago", "free_observer"),
     ("Francisco Fernandes → Carmela · 3 months ago", "Francisco Fernandes"),
+    # Blogger's "said…" (one ellipsis character)
+    ("Petra P. said…", "Petra P."),
+    # relative times in languages whose unit words are not listed, weekdays in lower case
+    ("Posted by giuseppe1976 1 anno fa", "giuseppe1976"),
+    ("Anna vor 3 Tagen", "Anna"),
+    ("lundi 2 mars 2020 à 15h48", None),
+    # prepositions inside names stay; a preposition before a cut date or a weekday ends the name
+    ("Sammy de Leon — July 10th, 2012, 7:53 pm", "Sammy de Leon"),
+    ("14 White on Rice Couple November 12, 2012 at 12:40 pm", "White on Rice Couple"),
+    ("Submitted by Martine in Halifax on 5/4/2014 2:53:58 am", "Martine in Halifax"),
+    ("Samantha in Torino disse:", "Samantha in Torino"),
+    ("Posted by Jane at 10:05 pm", "Jane"),
+    ("John on Tuesday", "John"),
+    ("Bob in reply to Ann", "Bob"),
+    ("carolyn1995 in A Man Developed 'Feather Duvet Lung' After Getting New Bedding", "carolyn1995"),
+    # vote counts after the name
+    ("xdwyer 5 pts", "xdwyer"),
 ])
 def test_clean_name(line, name):
     assert clean_name(line) == name

@@ -75,7 +75,8 @@ def test_layout_sets():
     assert len(synth.LAYOUTS) >= 16
     assert len(synth.HELDOUT_LAYOUTS) >= 4
     assert not set(synth.HELDOUT_LAYOUTS) & set(synth.TRAIN_LAYOUTS)
-    assert set(synth.HELDOUT_LAYOUTS) | set(synth.TRAIN_LAYOUTS) == set(synth.LAYOUTS)
+    assert not set(synth.EXPERIMENTAL_LAYOUTS) & (set(synth.TRAIN_LAYOUTS) | set(synth.HELDOUT_LAYOUTS))
+    assert set(synth.HELDOUT_LAYOUTS) | set(synth.TRAIN_LAYOUTS) | set(synth.EXPERIMENTAL_LAYOUTS) == set(synth.LAYOUTS)
     assert len(set(synth.LAYOUTS)) == len(synth.LAYOUTS)
 
 

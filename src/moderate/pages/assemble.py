@@ -26,6 +26,10 @@ _LEADING_NUMBER = re.compile(r"^\s*(?:#\s?\d+|\d+[.)]|\d{1,4}(?=\s+[^\W\d_]))\s*
 _PAREN_NUM = re.compile(r"\(#?\d+\)|#\d{3,}")
 _REPLY_TO = re.compile(r"^\s*(?:in reply to|replying to|reply to|re:|antwort an|en réponse à|en respuesta a|in risposta a)\s+@?(.+?)\s*:?\s*$", re.IGNORECASE)
 _PREPOSITIONS = frozenset({"on", "at", "am", "um", "le", "à", "el", "em", "op", "in", "posted", "il", "de"})
+#: "1 anno fa", "2 dagen geleden", "vor 3 Tagen": a number, any unit word and an "ago" word, in any
+#: language (relative_time.txt lists the common units; a header must not keep an unlisted one).
+_AGO = re.compile(r"(?<!\w)(?:\d+|an?|one|un[oae]?|ein(?:e[mr]?)?)\s+\w+\s+(?:ago|fa|geleden|atrás|sedan|siden|temu)\b"
+                  r"|\b(?:vor|il y a|hace|há)\s+(?:\d+|einem|einer|un[ea]?|uno|una)\s+\w+", re.IGNORECASE)
 
 
 @dataclass
@@ -75,7 +79,7 @@ _NAME_WORDS = frozenset({"anonymous", "guest", "member", "moderator", "staff", "
 @cache
 def _not_names() -> frozenset[str]:
     words = (load_phrases("furniture") - _NAME_WORDS) | {"published", "updated", "posted", "last", "modified"}
-    return frozenset(words) | _PREPOSITIONS
+    return frozenset(words) | _PREPOSITIONS | load_phrases("weekdays")  # "lundi 2 mars 2020": the date goes, "lundi" too
 
 
 @cache
@@ -101,9 +105,17 @@ def _strip_badges(words: list[str]) -> list[str]:
     return words
 
 
+def _ends_name(rest: list[str]) -> bool:
+    """Whether a preposition followed by ``rest`` ends the name before it: "Ann on" (its date was
+    cut out), "Ann at 5 pm", "Ann on Tuesday", "Ann in reply to Bob", "Ann on <a story's title>";
+    not "Sammy de Leon", "Martine in Halifax" or "White on Rice Couple", names the sites show
+    whole (at most three words after the preposition)."""
+    return not rest or len(rest) > 3 or rest[0] in _not_names() or not any(ch.isalpha() for ch in rest[0])
+
+
 def clean_name(line: str) -> str | None:
     """The person's name in a comment header or byline line, if it shows one."""
-    text = line
+    text = _AGO.sub(" | ", line)
     for a, b in reversed(date_spans(text)):
         text = text[:a] + " | " + text[b:]
     text = _PAREN_NUM.sub(" | ", text)
@@ -111,7 +123,7 @@ def clean_name(line: str) -> str | None:
     text = _LEADING_NUMBER.sub("", text)
     for chunk in _SEPARATORS.split(text):
         words = chunk.split()
-        lowered = [w.lower().strip(".,:;") for w in words]
+        lowered = [w.lower().strip(".,:;…") for w in words]
         # strip leading "by" / "posted by"
         whole = " ".join(lowered)
         if whole in load_phrases("signoffs") or (whole in load_phrases("name_badges") and whole not in _NAME_WORDS):
@@ -132,7 +144,7 @@ def clean_name(line: str) -> str | None:
         cut = len(words)
         verbs = load_phrases("header_verbs")
         for i, w in enumerate(lowered):
-            if any(" ".join(lowered[i:i + k]) in verbs for k in (1, 2, 3)) or (i > 0 and w in _PREPOSITIONS):
+            if any(" ".join(lowered[i:i + k]) in verbs for k in (1, 2, 3)) or (i > 0 and w in _PREPOSITIONS and _ends_name(lowered[i + 1:])):
                 cut = i
                 break
         words = words[:cut]

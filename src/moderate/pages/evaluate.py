@@ -123,10 +123,11 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
         n_true += len(truth)
         exact += int(len(predicted) == len(truth))
         index_map = dict(pairs)
+        page_authors = page_authors_ok = 0
         for i, j in pairs:
             if truth[j].get("author"):
-                author_n += 1
-                author_ok += int(_same_author(predicted[i].get("author"), truth[j]["author"]))
+                page_authors += 1
+                page_authors_ok += int(_same_author(predicted[i].get("author"), truth[j]["author"]))
             true_parent = truth[j].get("reply_to")
             pred_parent = predicted[i].get("reply_to")
             right = int(pred_parent is not None and index_map.get(pred_parent) == true_parent)
@@ -140,7 +141,10 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
         boundary.append(a if c is None else (a + c) / 2)
         y_true.extend(page.labels)
         y_pred.extend(split.labels)
-        per_page.append({"id": page.id, "group": page.group, "true": len(truth), "predicted": len(predicted), "matched": len(pairs), "boundary_f1": boundary[-1]})
+        author_n += page_authors
+        author_ok += page_authors_ok
+        per_page.append({"id": page.id, "group": page.group, "true": len(truth), "predicted": len(predicted), "matched": len(pairs),
+                         "authors": page_authors, "authors_right": page_authors_ok, "boundary_f1": boundary[-1]})
     precision = tp / n_pred if n_pred else (1.0 if not n_true else 0.0)
     recall = tp / n_true if n_true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

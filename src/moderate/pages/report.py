@@ -93,7 +93,7 @@ def seed_checks(splitter: Splitter, seeds_dir: Path) -> dict[str, Any]:
 
 
 def evaluate_splitter(splitter: Splitter, data_dir: Path = Path("data"), seeds_dir: Path | None = None,
-                      n_rendered: int = 150, log=print) -> dict[str, Any]:
+                      n_rendered: int = 180, log=print) -> dict[str, Any]:
     from moderate.pages.synth import HELDOUT_LAYOUTS, TRAIN_LAYOUTS, load_sources
 
     report: dict[str, Any] = {"splitter_id": splitter.model_id, "sections": {}}
@@ -149,7 +149,9 @@ def _pooled_f1(rows: list[dict[str, Any]]) -> dict[str, float]:
     true = sum(r["true"] for r in rows)
     p = tp / pred if pred else 1.0
     r = tp / true if true else 1.0
-    return {"pages": len(rows), "comment_f1": 2 * p * r / (p + r) if p + r else 0.0}
+    authors = sum(row.get("authors", 0) for row in rows)
+    return {"pages": len(rows), "comment_f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "author_accuracy": sum(row.get("authors_right", 0) for row in rows) / authors if authors else None}
 
 
 def _page_text(html: str) -> str:
@@ -220,10 +222,10 @@ def to_markdown(report: dict[str, Any]) -> str:
     for section, metrics in report["floors"].items():
         for metric, f in metrics.items():
             lines.append(f"| {section} | {metric} | {f['floor']} | {_fmt(f['value'])} | {'yes' if f['met'] else 'NO'} |")
-    lines += ["", "## Per layout (rendered pages)", "", "| section | layout | pages | comment F1 |", "|---|---|---|---|"]
+    lines += ["", "## Per layout (rendered pages)", "", "| section | layout | pages | comment F1 | author acc. |", "|---|---|---|---|---|"]
     for name, s in report["sections"].items():
         for layout, row in (s.get("by_layout") or {}).items():
-            lines.append(f"| {name} | {layout} | {row['pages']} | {_fmt(row['comment_f1'])} |")
+            lines.append(f"| {name} | {layout} | {row['pages']} | {_fmt(row['comment_f1'])} | {_fmt(row.get('author_accuracy'))} |")
     lines += ["", "## Line labels (dragnet held-out sites): F1 per label", "", "| label | F1 |", "|---|---|"]
     for label, f1 in report["sections"]["dragnet_heldout"]["label_f1"].items():
         lines.append(f"| {label} | {_fmt(f1)} |")
