@@ -62,6 +62,11 @@ NH, NC = "+" + H, "+" + C
     ("John on Tuesday", "John"),
     ("Bob in reply to Ann", "Bob"),
     ("carolyn1995 in A Man Developed 'Feather Duvet Lung' After Getting New Bedding", "carolyn1995"),
+    # a place in capitals after the name (data: places.txt), not a surname in capitals
+    ("Robert NETHERLANDS", "Robert"),
+    ("dija SAUDI ARABIA", "dija"),
+    ("Kazim ŞENOCAK | November 9, 2012 7:51 AM |", "Kazim ŞENOCAK"),
+    ("Beatriz in UNITED STATES 7mo", "Beatriz in UNITED STATES"),
     # vote counts after the name
     ("xdwyer 5 pts", "xdwyer"),
 ])

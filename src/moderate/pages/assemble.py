@@ -113,6 +113,18 @@ def _ends_name(rest: list[str]) -> bool:
     return not rest or len(rest) > 3 or rest[0] in _not_names() or not any(ch.isalpha() for ch in rest[0])
 
 
+def _strip_place(words: list[str]) -> list[str]:
+    """``words`` without a trailing place printed in capitals ("Robert NETHERLANDS", "dija SAUDI
+    ARABIA"; data: places.txt), as long as a name remains. A surname in capitals ("Kazim
+    ŞENOCAK", "Patrice VIALOR") is not a place and stays."""
+    for k in (3, 2, 1):
+        tail = words[-k:]
+        if (len(words) > k and all(w.isupper() for w in tail) and " ".join(tail).lower().strip(".,") in load_phrases("places")
+                and words[-k - 1].lower() not in _PREPOSITIONS):  # "Beatriz in UNITED STATES" is the name shown
+            return words[:-k]
+    return words
+
+
 def clean_name(line: str) -> str | None:
     """The person's name in a comment header or byline line, if it shows one."""
     text = _AGO.sub(" | ", line)
@@ -150,7 +162,7 @@ def clean_name(line: str) -> str | None:
         words = words[:cut]
         while words and words[-1].lower().strip(".,:;!") in _not_names():
             words = words[:-1]
-        words = _strip_badges(words)
+        words = _strip_place(_strip_badges(words))
         while words and words[0].lower().strip(".,:;!") in _not_names():
             words = words[1:]
         name = " ".join(words).strip(" ,:;-–—'\"/@")
