@@ -69,6 +69,16 @@ NH, NC = "+" + H, "+" + C
     ("Beatriz in UNITED STATES 7mo", "Beatriz in UNITED STATES"),
     # vote counts after the name
     ("xdwyer 5 pts", "xdwyer"),
+    # recent-comment widgets in other languages (data: name_prepositions.txt, header_verbs.txt)
+    ("Alessandro Marchetti su “WeWork employees to be laid off this week”", "Alessandro Marchetti"),
+    ("Hans Müller zu „Streik legt Bahnverkehr lahm“", "Hans Müller"),
+    ("Hans Müller kommentierte Streik legt Bahnverkehr lahm", "Hans Müller"),
+    ("Jean Dupont dans « Le gouvernement annonce un plan »", "Jean Dupont"),
+    ("João Silva em “Governo anuncia plano”", "João Silva"),
+    # a name particle is not cut by a long title after it (data: name_particles.txt)
+    ("Jan de Vries op Kabinet valt over stikstof", "Jan de Vries"),
+    ("María de la Cruz en “Título largo aquí”", "María de la Cruz"),
+    ("Brian en Antwerpen", "Brian en Antwerpen"),
 ])
 def test_clean_name(line, name):
     assert clean_name(line) == name

@@ -25,7 +25,6 @@ _NUMBER_TOKEN = re.compile(r"#?\d+[.):]?")
 _LEADING_NUMBER = re.compile(r"^\s*(?:#\s?\d+|\d+[.)]|\d{1,4}(?=\s+[^\W\d_]))\s*")
 _PAREN_NUM = re.compile(r"\(#?\d+\)|#\d{3,}")
 _REPLY_TO = re.compile(r"^\s*(?:in reply to|replying to|reply to|re:|antwort an|en réponse à|en respuesta a|in risposta a)\s+@?(.+?)\s*:?\s*$", re.IGNORECASE)
-_PREPOSITIONS = frozenset({"on", "at", "am", "um", "le", "à", "el", "em", "op", "in", "posted", "il", "de"})
 #: "1 anno fa", "2 dagen geleden", "vor 3 Tagen": a number, any unit word and an "ago" word, in any
 #: language (relative_time.txt lists the common units; a header must not keep an unlisted one).
 _AGO = re.compile(r"(?<!\w)(?:\d+|an?|one|un[oae]?|ein(?:e[mr]?)?)\s+\w+\s+(?:ago|fa|geleden|atrás|sedan|siden|temu)\b"
@@ -79,7 +78,7 @@ _NAME_WORDS = frozenset({"anonymous", "guest", "member", "moderator", "staff", "
 @cache
 def _not_names() -> frozenset[str]:
     words = (load_phrases("furniture") - _NAME_WORDS) | {"published", "updated", "posted", "last", "modified"}
-    return frozenset(words) | _PREPOSITIONS | load_phrases("weekdays")  # "lundi 2 mars 2020": the date goes, "lundi" too
+    return frozenset(words) | load_phrases("name_prepositions") | load_phrases("weekdays")  # "lundi 2 mars 2020": the date goes, "lundi" too
 
 
 @cache
@@ -105,12 +104,19 @@ def _strip_badges(words: list[str]) -> list[str]:
     return words
 
 
-def _ends_name(rest: list[str]) -> bool:
-    """Whether a preposition followed by ``rest`` ends the name before it: "Ann on" (its date was
-    cut out), "Ann at 5 pm", "Ann on Tuesday", "Ann in reply to Bob", "Ann on <a story's title>";
-    not "Sammy de Leon", "Martine in Halifax" or "White on Rice Couple", names the sites show
-    whole (at most three words after the preposition)."""
-    return not rest or len(rest) > 3 or rest[0] in _not_names() or not any(ch.isalpha() for ch in rest[0])
+_OPENING_QUOTES = frozenset("“„«‘‚\"'")
+
+
+def _ends_name(word: str, rest: list[str]) -> bool:
+    """Whether the preposition ``word`` followed by ``rest`` ends the name before it: "Ann on"
+    (its date was cut out), "Ann at 5 pm", "Ann on Tuesday", "Ann in reply to Bob", "Giulia su
+    “<title>”", "Ann on <a story's title>"; not "Sammy de Leon", "Martine in Halifax" or "White on
+    Rice Couple", names the sites show whole (at most three words after the preposition). A name
+    particle ("Jan de Vries op <title>") needs more than a long rest: nothing after it, a
+    furniture word or a non-word."""
+    strong = (not rest or rest[0] in _not_names() or not any(ch.isalpha() for ch in rest[0])
+              or rest[0][0] in _OPENING_QUOTES)  # "Ana em “Brexit”": a quoted title follows
+    return strong or (len(rest) > 3 and word not in load_phrases("name_particles"))
 
 
 def _strip_place(words: list[str]) -> list[str]:
@@ -120,7 +126,7 @@ def _strip_place(words: list[str]) -> list[str]:
     for k in (3, 2, 1):
         tail = words[-k:]
         if (len(words) > k and all(w.isupper() for w in tail) and " ".join(tail).lower().strip(".,") in load_phrases("places")
-                and words[-k - 1].lower() not in _PREPOSITIONS):  # "Beatriz in UNITED STATES" is the name shown
+                and words[-k - 1].lower() not in load_phrases("name_prepositions")):  # "Beatriz in UNITED STATES" is the name shown
             return words[:-k]
     return words
 
@@ -155,8 +161,9 @@ def clean_name(line: str) -> str | None:
                 changed = True
         cut = len(words)
         verbs = load_phrases("header_verbs")
+        prepositions = load_phrases("name_prepositions")
         for i, w in enumerate(lowered):
-            if any(" ".join(lowered[i:i + k]) in verbs for k in (1, 2, 3)) or (i > 0 and w in _PREPOSITIONS and _ends_name(lowered[i + 1:])):
+            if any(" ".join(lowered[i:i + k]) in verbs for k in (1, 2, 3)) or (i > 0 and w in prepositions and _ends_name(w, lowered[i + 1:])):
                 cut = i
                 break
         words = words[:cut]
