@@ -58,13 +58,11 @@ TRICKY = COMMENTS + ["", "tram tram tram line", "unknownword only", "a b c I  x\
 
 
 def test_word_rows_equal_the_vectorizer(featurizer):
-    from moderate.offtopic.features import _RAW_TOKEN
-
     analyzer = featurizer.word_.build_analyzer()
-    raws = [_RAW_TOKEN.findall(t.lower()) for t in TRICKY]
-    assert featurizer._content(raws) == [analyzer(t) for t in TRICKY]
+    batch = featurizer._batch(TRICKY)
+    assert batch.content() == [analyzer(t) for t in TRICKY]
     expected = featurizer.word_.transform(TRICKY).toarray()
-    got = featurizer._word_rows(featurizer._content(raws)).toarray()
+    got = featurizer._word_rows(batch).toarray()
     np.testing.assert_allclose(got, expected, atol=1e-6)
 
 
@@ -76,9 +74,9 @@ def test_char_rows_equal_the_vectorizer(featurizer):
         np.testing.assert_array_equal(got.indptr, expected.indptr)
         np.testing.assert_array_equal(got.indices, expected.indices)
         np.testing.assert_array_equal(got.data, expected.data)
-    from moderate.offtopic.features import _CHAR_CACHES
+    from moderate.offtopic.features import _TABLES
 
-    assert "tram" in _CHAR_CACHES[featurizer.fingerprint_]
+    assert "tram" in _TABLES[featurizer.fingerprint_].word_ids
     assert not any("cache" in key for key in featurizer.__getstate__())
 
 
@@ -266,16 +264,14 @@ _WORDY = st.lists(st.sampled_from(["tram", "Tram", "line", "cake", "a", "I", "!"
 @given(texts=st.lists(st.one_of(_WORDY, st.text(max_size=40)), min_size=1, max_size=6))
 def test_fast_counts_equal_scikit_learn_on_any_text(featurizer, texts):
     from moderate.offtopic.counts import NgramTable, word_ngram_counts
-    from moderate.offtopic.features import _RAW_TOKEN
     from moderate.offtopic.model import TEXT_TOKENS
     from sklearn.feature_extraction.text import CountVectorizer
 
     got = featurizer._char_rows([t.lower() for t in texts])
     expected = featurizer.char_.transform(texts)
     np.testing.assert_array_equal(got.toarray(), expected.toarray())
-    raws = [_RAW_TOKEN.findall(t.lower()) for t in texts]
     analyzer = featurizer.word_.build_analyzer()
-    assert featurizer._content(raws) == [analyzer(t) for t in texts]
+    assert featurizer._batch(texts).content() == [analyzer(t) for t in texts]
     counter = CountVectorizer(token_pattern=TEXT_TOKENS, ngram_range=(1, 2)).fit(COMMENTS + ["tram line ! ? +1 a"])
     table = NgramTable(counter.vocabulary_)
     np.testing.assert_array_equal(word_ngram_counts(texts, TEXT_TOKENS, table).toarray(), counter.transform(texts).toarray())
@@ -473,3 +469,178 @@ def test_a_model_fitted_before_the_discussion_still_scores(fake_model):
     frame = pd.DataFrame({"text": TRAM_TALK, "article": [ARTICLES[0][1]] * 4})
     out = score_frame(frame, model=fake_model, article_col="article", offtopic_model=model)
     assert out[OFF_TOPIC].between(0, 1).all()
+
+
+# ----------------------------------------------------------------------- fast paths against plain definitions
+# RelevanceFeaturizer.transform reads the comments of a call once, together (features._Batch): one
+# tokenisation into integer ids, then array operations and one pass of each regex over all
+# comments. These tests pin each fast path to the plain per-comment definition it replaces.
+
+_PIECES = ["The", "tram", "line", "Council", "council", "voted", "on Tuesday to build a tram line from the station",
+           "120", "1,200", "2027", "3.5", "million", "euros", "Residents", "McDonald", "Anna", "ABC", "I agree",
+           "nice post", "Thanks for sharing", "thanks", "+1", "buy", "cheap", "lol", "you", "your", "u", "@", "?",
+           "!", ".", ". ", "! ", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "\x00", "-", "'s", "_", "É",
+           "école", "Σ", "ΑΣ", "İ", "ß", "ǅ", "\u0307", "日本", "www.example.com", "http://x.org/a", "see.ıo",
+           "x.co.uk", "a", "x"]
+_COMMENTS = st.lists(st.sampled_from(_PIECES), max_size=25).map("".join)
+_ARTICLES_AND_MORE = ARTICLES + [("Only a title", ""), (None, "Tram line 120. Council"), ("", "")]
+
+
+def _plain_lexical(featurizer, text: str, view) -> list[float]:
+    """The lexical columns of one comment, computed alone with strings (the definition)."""
+    import math
+
+    from moderate.offtopic.features import _LINK, _LINK_HINT, _NAME, _NUMBER, _RAW_TOKEN, _YOU, _Phrases
+
+    raw = _RAW_TOKEN.findall(text.lower())
+    stop = featurizer.word_.get_stop_words()
+    content = [w for w in raw if len(w) > 1 and w not in stop]
+    rare = [w for w in content if w in set(featurizer.rare_words_)]
+    tokens = view.tokens
+    names = [m.lower() for m in _NAME.findall(text)]
+    numbers = [m.replace(",", "") for m in _NUMBER.findall(text)]
+    grams = list(zip(raw, raw[1:], raw[2:], raw[3:], raw[4:]))
+    letters, caps = sum(map(str.isalpha, text)), sum(map(str.isupper, text))
+    generic, covered = _Phrases(featurizer.generic_).count(raw, text)
+    nan = math.nan
+    return [
+        sum(w in tokens for w in content) / len(content) if content else nan,
+        sum(w in tokens for w in rare) / len(rare) if rare else nan,
+        sum(w in tokens for w in rare),
+        sum(w in tokens for w in names) / len(names) if names else nan,
+        len(names),
+        sum(w in view.numbers for w in numbers),
+        sum(hash(g) in view.grams for g in grams) / len(grams) if grams else 0.0,
+        math.log1p(len(text)),
+        math.log1p(len(content)),
+        len(_LINK.findall(text)) if _LINK_HINT.search(text.lower()) else 0,
+        _Phrases(featurizer.promo_).count(raw, text)[0],
+        generic,
+        covered / max(1, len(text.strip())),
+        text.count("?"),
+        text.count("!"),
+        caps / letters if letters else 0.0,
+        sum(w in _YOU for w in raw) / max(1, len(raw)),
+        float(text.lstrip().startswith("@")),
+        letters / max(1, len(text)),
+        view.log_words,
+        view.has_body,
+    ]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.one_of(_COMMENTS, st.text(max_size=40)), min_size=1, max_size=8), data=st.data())
+def test_lexical_features_equal_the_plain_definition(featurizer, texts, data):
+    """Every lexical column of transform equals the comment's own computation, bit for bit,
+    whatever the texts (NUL in a comment takes the slower path of splitting)."""
+    from moderate.offtopic.features import _LEXICAL
+
+    article_of = data.draw(st.lists(st.integers(0, len(_ARTICLES_AND_MORE) - 1), min_size=len(texts),
+                                    max_size=len(texts)))
+    got = featurizer.transform(texts, article_of, _ARTICLES_AND_MORE)
+    views = featurizer._prepare(_ARTICLES_AND_MORE)
+    expected = np.array([_plain_lexical(featurizer, t, views[a]) for t, a in zip(texts, article_of)], dtype=float)
+    np.testing.assert_array_equal(got[:, [FEATURES.index(name) for name in _LEXICAL]], expected)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.one_of(_COMMENTS, st.text(max_size=30)), max_size=6))
+def test_batch_reads_what_each_text_alone_gives(featurizer, texts):
+    """A batch's words and tokens are those of each lower-cased text alone (``str.split``,
+    ``\\w+`` runs), whether the joined text is split once or each text alone (a NUL in one)."""
+    from moderate.offtopic.features import _RAW_TOKEN, _SEP
+
+    batch = featurizer._batch(texts)
+    words = {w: k for w, k in batch.table.word_ids.items()}
+    by_id = {k: w for w, k in words.items()}
+    for i, text in enumerate(texts):
+        assert [by_id[k] for k in batch.words[batch.word_ptr[i]:batch.word_ptr[i + 1]].tolist()] == text.lower().split()
+        assert [batch.table.tokens[k] for k in batch.tokens[batch.token_ptr[i]:batch.token_ptr[i + 1]].tolist()] \
+            == _RAW_TOKEN.findall(text.lower())
+        assert batch.joined[batch.starts[i]:batch.ends[i]] == text
+    assert (batch.token_text == np.repeat(np.arange(len(texts)), np.diff(batch.token_ptr))).all()
+    if batch.lowered is not None:  # lower-casing the joined texts lower-cases each one alone
+        assert batch.lowered == _SEP.join(t.lower() for t in texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(_COMMENTS, st.text(max_size=40)))
+def test_fast_number_pattern_matches_the_plain_one(text):
+    from moderate.offtopic.features import _NUMBER, _NUMBER_FAST
+
+    assert [m.span() for m in _NUMBER_FAST.finditer(text)] == [m.span() for m in _NUMBER.finditer(text)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.one_of(_COMMENTS, st.text(max_size=30)), min_size=1, max_size=6))
+def test_phrases_of_a_batch_are_those_of_each_text(featurizer, texts):
+    from moderate.offtopic.features import _RAW_TOKEN, _Phrases
+
+    phrases = _Phrases(["nice post", "thanks for sharing", "thanks", "+1", "i agree", "tram line", "line",
+                        "the tram line will", "a b"])
+    hits, covered = phrases.count_batch(featurizer._batch(texts))
+    expected = [phrases.count(_RAW_TOKEN.findall(t.lower()), t) for t in texts]
+    assert list(zip(hits.tolist(), covered.tolist())) == expected
+
+
+def test_letters_and_capitals_count_every_character(featurizer):
+    from moderate.offtopic.features import _letters_and_capitals
+
+    texts = ["", "Abc", "ÀÉ ü \ud800 x", "Ⅷ ǅ İ ß", "\x00A", "日本 ABC"]
+    letters, caps = _letters_and_capitals(featurizer._batch(texts))
+    assert letters.tolist() == [sum(map(str.isalpha, t)) for t in texts]
+    assert caps.tolist() == [sum(map(str.isupper, t)) for t in texts]
+
+
+def _sparse(rng, rows, cols, density=0.3):
+    import scipy.sparse as sp
+
+    X = sp.random(rows, cols, density=density, format="csr", dtype=np.float32, random_state=rng)
+    X.data[:] = rng.random(X.nnz).astype(np.float32)
+    return X
+
+
+@pytest.mark.parametrize("group_columns", [1 << 23, 12])  # all articles in one product; two or so per product
+def test_pair_dots_and_passages_equal_a_product_per_article(monkeypatch, group_columns):
+    """The sums per (comment, article) pair are the very float32 sums of a product per article."""
+    from types import SimpleNamespace
+
+    from moderate.offtopic import features as F
+
+    monkeypatch.setattr(F, "GROUP_COLUMNS", group_columns)
+    rng = np.random.default_rng(0)
+    C, A = _sparse(rng, 60, 7), _sparse(rng, 9, 7)
+    which = rng.integers(0, 9, size=60)
+    expected = np.array([(C[i] @ A[which[i]].toarray().ravel())[0] for i in range(60)])
+    np.testing.assert_array_equal(F._pair_dots(C, A, which), expected)
+    views = [SimpleNamespace(passages=_sparse(rng, int(rng.integers(1, 4)), 7)) for _ in range(9)]
+    expected = np.array([(C[i] @ views[which[i]].passages.T).toarray().max() for i in range(60)])
+    np.testing.assert_array_equal(F._best_passages(C, which, views), expected)
+
+
+def test_dense_products_and_ranks_equal_the_plain_ones():
+    from moderate.offtopic.features import _dense_product, _rank
+
+    rng = np.random.default_rng(1)
+    X, R = _sparse(rng, 300, 40, 0.2), _sparse(rng, 40, 25, 0.3)
+    reference = _dense_product(X, R)
+    np.testing.assert_array_equal(reference, (X @ R).toarray())
+    own = reference[np.arange(300), rng.integers(0, 25, size=300)].astype(np.float64)
+    own[::3] += 5e-7  # ties within the tolerance
+    for ref in (reference, reference.astype(np.float64)):
+        plain = (ref < own[:, None] - 1e-6).mean(axis=1) + (np.abs(ref - own[:, None]) <= 1e-6).mean(axis=1) / 2
+        np.testing.assert_array_equal(_rank(own, ref, chunk=64), plain)
+
+
+def test_features_do_not_depend_on_the_table_starting_afresh(featurizer, monkeypatch):
+    """The word and token ids are a cache: a table restarted between (or before) calls, and
+    articles prepared under an earlier table, give the same features."""
+    from moderate.offtopic import features as F
+
+    texts = TRICKY + TRAM_TALK
+    article_of = [k % 3 for k in range(len(texts))]
+    before = featurizer.transform(texts, article_of, ARTICLES)
+    monkeypatch.setattr(F, "CHAR_CACHE_WORDS", 5)  # every call starts a new table
+    for _ in range(2):
+        again = featurizer.transform(texts, article_of, ARTICLES)
+        np.testing.assert_array_equal(again, before)

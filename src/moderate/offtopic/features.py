@@ -32,11 +32,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress, repeat
-from collections.abc import Sequence
+from itertools import chain, compress, count, repeat
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -70,13 +71,11 @@ _RAW_TOKEN = re.compile(r"\w+", re.UNICODE)
 # regex engine only tries the lookbehinds at capitals (same matches as
 # ``(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]{2,}``, three times faster)
 _NAME = re.compile(r"[A-Z](?<!^[A-Z])(?<!\w[A-Z])(?<![.!?]\s[A-Z])[a-zA-Z]{2,}")
-_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 _LINK = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|co\.uk|io)\b", re.I)
 _YOU = frozenset({"you", "your", "youre", "u", "ur"})  # tokens; "you're" is "you" + "re"
 _LINK_HINTS = ("http", "www.", ".com", ".net", ".org", ".info", ".biz", ".ru", ".co.uk", ".io")
 _LINK_HINT = re.compile("|".join(map(re.escape, _LINK_HINTS)))  # cheap test before the _LINK regex
-_RUN_OF_5 = bytes([1] * 5)  # five True flags in a row
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 
 
@@ -92,16 +91,8 @@ _LEXICAL = (
     "questions", "exclamations", "caps_share", "you_share", "starts_with_at", "letters_share",
     "article_log_words", "article_has_body",
 )
-_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
-_ASCII_NON_CAPITALS = bytes(b for b in range(128) if not chr(b).isupper())
-
-
-def _letters_and_capitals(text: str) -> tuple[int, int]:
-    """How many characters of ``text`` are letters, and how many capitals (C speed for ASCII)."""
-    if text.isascii():
-        data = text.encode("ascii")
-        return len(data.translate(None, _ASCII_NON_LETTERS)), len(data.translate(None, _ASCII_NON_CAPITALS))
-    return sum(map(str.isalpha, text)), sum(map(str.isupper, text))
+#: Per ASCII code (and 128 for any other): 1 for a letter, + 2 for a capital; 4 for not ASCII.
+_ASCII_KIND = np.array([chr(b).isalpha() + 2 * chr(b).isupper() for b in range(128)] + [4], dtype=np.uint8)
 
 
 class _Phrases:
@@ -129,6 +120,7 @@ class _Phrases:
         # phrases without letters (``+1``) match only where they occur literally: a cheap test first
         plain = [p for p in phrases if " ".join(_RAW_TOKEN.findall(p)) != p]
         self.other_literals = tuple(plain) if plain and not any(c.isalpha() for p in plain for c in p) else None
+        self.literal = re.compile("|".join(map(re.escape, self.other_literals))) if self.other_literals else None
 
     def count(self, tokens: list[str], text: str) -> tuple[int, int]:
         """``(hits, characters covered)`` in ``text``, whose lower-cased tokens are ``tokens``."""
@@ -151,6 +143,53 @@ class _Phrases:
                 covered += len(match)
         return hits, covered
 
+    def count_batch(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`count` of every text of ``batch`` at once: ``(hits, covered)``, two int64 arrays.
+
+        The longest phrase starting at each token is found by array comparisons of token ids,
+        only at the tokens that start a phrase, and only where it ends within the same text;
+        the hits are then taken left to right, each one skipped when it starts inside the
+        previous one, as :meth:`count` does (a phrase never spans two texts, so the previous hit
+        of another text never overlaps). The other phrases are searched in the texts that
+        contain one of them literally, or in all texts, with :meth:`count`'s regex.
+        """
+        n, ids, text_of, table = batch.n, batch.tokens, batch.token_text, batch.table
+        hits = np.zeros(n, dtype=np.int64)
+        covered = np.zeros(n, dtype=np.int64)
+        get = table.token_ids.get
+        # a phrase with a word the table has never seen occurs in no text
+        coded = [(k, ids_) for k in self.lengths for phrase in sorted(self.by_length[k])
+                 if -1 not in (ids_ := [get(w, -1) for w in phrase])]
+        if coded and len(ids):
+            at = np.flatnonzero(np.isin(ids, [c[0] for _, c in coded]))  # tokens that start a phrase
+            first, text_end = ids[at], batch.token_ptr[text_of[at] + 1]
+            longest = np.zeros(len(at), dtype=np.int64)
+            for k, c in coded:
+                sel = np.flatnonzero(first == c[0])
+                sel = sel[at[sel] + k <= text_end[sel]]
+                for j in range(1, k):
+                    sel = sel[ids[at[sel] + j] == c[j]]
+                longest[sel] = np.maximum(longest[sel], k)
+            found = np.flatnonzero(longest)
+            taken, end = [], -1
+            for p, k in zip(at[found].tolist(), longest[found].tolist()):
+                if p >= end:
+                    taken.append((p, k))
+                    end = p + k
+            if taken:
+                start, k = np.array(taken, dtype=np.int64).T
+                chars = np.concatenate([[0], np.cumsum(table.length[ids])])
+                hits += np.bincount(text_of[start], minlength=n)
+                covered += np.bincount(text_of[start], weights=chars[start + k] - chars[start] + k - 1,
+                                       minlength=n).astype(np.int64)
+        if self.other is not None:
+            texts = range(n) if self.other_literals is None else batch.texts_matching(self.literal)
+            for i in texts:
+                for match in self.other.findall(batch.texts[i]):
+                    hits[i] += 1
+                    covered[i] += len(match)
+        return hits, covered
+
 
 @lru_cache(maxsize=16)
 def _phrases(phrases: tuple[str, ...]) -> _Phrases:
@@ -167,37 +206,103 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
 
-def _by_article(which: np.ndarray, n_articles: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows sorted by article (stable) and each article's ``[start, end)`` in that order."""
-    order = np.argsort(which, kind="stable")
-    return order, np.searchsorted(which[order], np.arange(n_articles + 1))
+#: Columns (articles times vocabulary) one product of :func:`_article_groups` may span: a call
+#: with more articles is done in groups of articles (it bounds the dense rows of :func:`_pair_dots`
+#: to 32 MB).
+GROUP_COLUMNS = 1 << 23
+
+
+def _article_groups(which: np.ndarray, width: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The rows by groups of articles, for products over all the pairs (row, article of the row)
+    at once: ``(rows, block, articles)``, ``block[k]`` being the position of row ``rows[k]``'s
+    article in ``articles`` (the group's articles, ascending). One group unless there are more
+    than ``GROUP_COLUMNS // width`` articles."""
+    articles, block = np.unique(np.asarray(which, dtype=np.int64), return_inverse=True)
+    size = max(1, GROUP_COLUMNS // max(1, width))
+    if len(articles) <= size:
+        yield np.arange(len(block)), block, articles
+        return
+    order = np.argsort(block, kind="stable")
+    bounds = np.searchsorted(block[order], np.arange(0, len(articles) + size, size))
+    for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+        if hi > lo:
+            rows = order[lo:hi]
+            yield rows, block[rows] - g * size, articles[g * size:(g + 1) * size]
+
+
+def _shifted(C: sp.csr_matrix, block: np.ndarray, width: int, n_blocks: int) -> sp.csr_matrix:
+    """``C`` (``width`` columns) with row ``i``'s entries moved to block ``block[i]`` of ``n_blocks``
+    blocks of columns side by side (column ``j`` becomes ``block[i] * width + j``), in the same
+    order: a product with a matrix of the blocks' rows stacked pairs each row with its own
+    block's alone."""
+    shift = np.repeat(np.asarray(block, dtype=np.int64) * width, np.diff(C.indptr))
+    return sp.csr_matrix((C.data, C.indices + shift, C.indptr), shape=(C.shape[0], n_blocks * width))
 
 
 def _pair_dots(C: sp.csr_matrix, A: sp.csr_matrix, which: np.ndarray) -> np.ndarray:
     """``C[i] . A[which[i]]`` for every row ``i`` of ``C``.
 
-    The rows of each article are multiplied by that article's row made dense: the work follows
-    ``C``'s entries, where a product ``C @ A.T`` would score every comment against every article
-    of the call (the values are the same, bit for bit).
+    One sparse-times-dense product per group of articles (:func:`_article_groups`): the rows
+    of ``C``, each in its article's block of columns (:func:`_shifted`), times the articles' rows
+    made dense and laid end to end. The work follows ``C``'s entries (a product ``C @ A.T``
+    would score every comment against every article of the call), and each row's sum is the
+    one ``C[i] @ A[which[i]].toarray()`` makes: the same terms in the same order, bit for bit.
     """
     n = C.shape[0]
     out = np.zeros(n)
     if n == 0:
         return out
-    which = np.asarray(which)
-    order, bounds = _by_article(which, A.shape[0])
-    C = C.tocsr()[order]
-    for a in np.flatnonzero(np.diff(bounds)):
-        lo, hi = bounds[a], bounds[a + 1]
-        out[order[lo:hi]] = C[lo:hi] @ A[a].toarray().ravel()
+    C = C.tocsr()
+    A = A.tocsr()
+    width = C.shape[1]
+    for rows, block, articles in _article_groups(which, width):
+        part = C if len(rows) == n else C[rows]
+        dense = A[articles].toarray().ravel()
+        out[rows] = _shifted(part, block, width, len(articles)) @ dense
     return out
 
 
-def _rank(own: np.ndarray, reference: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-    """Share of reference similarities below ``own`` (ties count half), per row."""
-    below = (reference < own[:, None] - tol).mean(axis=1)
-    ties = (np.abs(reference - own[:, None]) <= tol).mean(axis=1)
-    return below + ties / 2
+def _best_passages(C: sp.csr_matrix, which: np.ndarray, views: list[_ArticleView]) -> np.ndarray:
+    """Per row ``i`` of ``C``: its largest dot product with a passage of article ``which[i]`` (0
+    if none: similarities are >= 0).
+
+    One sparse product per group of articles: the rows, each in its article's block of columns
+    (:func:`_shifted`), times the passages of the articles, each in its article's block. A
+    (row, passage) sum has the terms of ``C[i] @ passages.T`` of the row's own article alone, in
+    the same order: the same numbers as a product per article, without the loop. The maximum
+    of a row counts the pairs with no entry as 0, as the dense row of a product did."""
+    n, width = C.shape
+    out = np.zeros(n)
+    C = C.tocsr()
+    for rows, block, articles in _article_groups(which, width):
+        parts = [views[a].passages for a in articles.tolist()]
+        sizes = [p.shape[0] for p in parts]
+        if not sum(sizes):
+            continue
+        passages_ = _shifted(sp.vstack(parts, format="csr"), np.repeat(np.arange(len(parts)), sizes), width, len(parts))
+        part = C if len(rows) == n else C[rows]
+        products = _shifted(part, block, width, len(parts)) @ passages_.T.tocsr()
+        out[rows] = products.max(axis=1).toarray().ravel()
+    return out
+
+
+def _rank(own: np.ndarray, reference: np.ndarray, tol: float = 1e-6, chunk: int = 2048) -> np.ndarray:
+    """Share of reference similarities below ``own`` (ties count half), per row (by chunks of
+    rows, so the comparisons stay in the processor's cache)."""
+    n, m = reference.shape
+    below, ties = np.empty(n), np.empty(n)
+    for lo in range(0, n, chunk):
+        r, o = reference[lo:lo + chunk], own[lo:lo + chunk, None]
+        below[lo:lo + chunk] = np.count_nonzero(r < o - tol, axis=1)
+        ties[lo:lo + chunk] = np.count_nonzero(np.abs(r - o) <= tol, axis=1)
+    return below / m + ties / m / 2
+
+
+def _dense_product(X: sp.csr_matrix, R: sp.spmatrix) -> np.ndarray:
+    """``(X @ R).toarray()``, the same numbers, faster: with ``R`` made dense, scipy adds each row's
+    terms in the same order (its terms with a zero of ``R`` add +0.0 to a sum of non-negative
+    terms: no change)."""
+    return X @ R.toarray()
 
 
 #: Topic vectors are summed as fixed-point integers (value * 2**30): integer sums are exact, so the
@@ -301,9 +406,245 @@ def passages(body: str, min_words: int = 60) -> list[str]:
     return out
 
 
-#: Distinct words whose character n-grams are kept per featurizer (the cache restarts when full).
+#: Distinct words (and, four times as many, tokens) a featurizer's :class:`_Table` keeps per
+#: process; it starts afresh when full.
 CHAR_CACHE_WORDS = 200_000
-_CHAR_CACHES: dict = {}
+_TABLES: dict = {}
+_GENERATION = count()  # numbers the tables, so that an article's token ids know which table they are of
+
+#: The texts of a call are joined with this between them and read in one pass (see :class:`_Batch`).
+_NUL = "\x00"
+_SEP = " " + _NUL + " "
+
+
+class _Table:
+    """Integer ids for the words (whitespace-separated runs) and tokens (``\\w+`` runs) of
+    lower-cased text that one fitted featurizer has met in this process, and what the features
+    need of each, worked out once per distinct string (a batch of texts is then two arrays of
+    ids, and the features array operations):
+
+    * per word: its tokens, in order (a ``\\w+`` run never contains whitespace, so a text's
+      tokens are its words' tokens one after the other), and the columns of its character
+      n-grams in ``char_`` (``char_wb`` n-grams never cross a word: a text's n-gram counts are
+      the sum of its words');
+    * per token: its length; its column in ``word_`` (-1 if none); whether ``word_``'s analyzer
+      keeps it (two characters or more and not a stop word: a *content* word); whether it is
+      one of the rare words, one of the second-person words.
+
+    Ids are given in the order strings are first met; no feature depends on them.
+    """
+
+    def __init__(self, featurizer: RelevanceFeaturizer) -> None:
+        self.generation = next(_GENERATION)
+        self.lock = threading.RLock()  # ids are given under it: threads may share a featurizer
+        self.vocabulary = featurizer.word_.vocabulary_
+        self.stop = frozenset(featurizer.word_.get_stop_words() or ())
+        self.rare = frozenset(featurizer.rare_words_)
+        char = featurizer.char_ if featurizer.char else None
+        self.n_grams = len(char.vocabulary_) if char is not None else 0
+        self.cut = char._char_wb_ngrams if char is not None else None
+        self.char_vocabulary = char.vocabulary_ if char is not None else None
+        self.word_ids: dict[str, int] = {}
+        self.token_ids: dict[str, int] = {}
+        self.tokens: list[str] = []  # id -> token
+        # arrays of what is known, and the lists of what was added since they were last built
+        self.length = self.column = np.zeros(0, dtype=np.int64)
+        self.keep = self.is_rare = self.is_you = np.zeros(0, dtype=bool)
+        self.word_token_ptr = self.word_gram_ptr = np.zeros(1, dtype=np.int64)
+        self.word_tokens = np.zeros(0, dtype=np.int64)
+        self.word_grams = np.zeros(0, dtype=np.int32)
+        self._new_tokens: list[tuple[int, int, bool, bool, bool]] = []
+        self._new_word_tokens: list[int] = []
+        self._new_word_token_counts: list[int] = []
+        self._new_word_grams: list[int] = []
+        self._new_word_gram_counts: list[int] = []
+        self._grams_matrix: sp.csr_matrix | None = None
+
+    def full(self) -> bool:
+        return len(self.word_ids) > CHAR_CACHE_WORDS or len(self.token_ids) > 4 * CHAR_CACHE_WORDS
+
+    def add_tokens(self, tokens: Iterable[str]) -> None:
+        """Give an id to each token not met before."""
+        ids, new = self.token_ids, self._new_tokens
+        vocabulary, stop, rare = self.vocabulary, self.stop, self.rare
+        for token in tokens:
+            if token not in ids:
+                ids[token] = len(self.tokens)
+                self.tokens.append(token)
+                new.append((len(token), vocabulary.get(token, -1), len(token) > 1 and token not in stop,
+                            token in rare, token in _YOU))
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Give an id to each word (distinct, not met before): cut it into tokens and n-grams."""
+        for word in words:
+            tokens = _RAW_TOKEN.findall(word)
+            self.add_tokens(tokens)
+            self.word_ids[word] = len(self.word_ids)
+            self._new_word_tokens.extend(map(self.token_ids.__getitem__, tokens))
+            self._new_word_token_counts.append(len(tokens))
+            if self.cut is not None:
+                grams = [k for k in map(self.char_vocabulary.get, self.cut(word)) if k is not None]
+                self._new_word_grams.extend(grams)
+                self._new_word_gram_counts.append(len(grams))
+
+    def ids_of_words(self, words: list[str]) -> np.ndarray:
+        """The ids of ``words`` (int64), adding those not met before."""
+        ids = np.fromiter(map(self.word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):
+            new = [words[k] for k in missing.tolist()]
+            self.add_words(dict.fromkeys(new))
+            ids[missing] = np.fromiter(map(self.word_ids.__getitem__, new), dtype=np.int64, count=len(new))
+        return ids
+
+    def update(self) -> None:
+        """Bring the arrays up to date with the words and tokens added."""
+        if self._new_tokens:
+            length, column, keep, rare, you = zip(*self._new_tokens)
+            self.length = np.concatenate([self.length, np.array(length, dtype=np.int64)])
+            self.column = np.concatenate([self.column, np.array(column, dtype=np.int64)])
+            self.keep = np.concatenate([self.keep, np.array(keep, dtype=bool)])
+            self.is_rare = np.concatenate([self.is_rare, np.array(rare, dtype=bool)])
+            self.is_you = np.concatenate([self.is_you, np.array(you, dtype=bool)])
+            self._new_tokens = []
+        if self._new_word_token_counts:
+            self.word_tokens = np.concatenate([self.word_tokens, np.array(self._new_word_tokens, dtype=np.int64)])
+            self.word_token_ptr = np.concatenate([self.word_token_ptr, self.word_token_ptr[-1] + np.cumsum(
+                self._new_word_token_counts, dtype=np.int64)])
+            self._new_word_tokens, self._new_word_token_counts = [], []
+        if self._new_word_gram_counts:
+            self.word_grams = np.concatenate([self.word_grams, np.array(self._new_word_grams, dtype=np.int32)])
+            self.word_gram_ptr = np.concatenate([self.word_gram_ptr, self.word_gram_ptr[-1] + np.cumsum(
+                self._new_word_gram_counts, dtype=np.int64)])
+            self._new_word_grams, self._new_word_gram_counts = [], []
+            self._grams_matrix = None
+
+    def grams_matrix(self) -> sp.csr_matrix:
+        """Words by character n-grams: how many times each n-gram occurs in each word (float32)."""
+        with self.lock:
+            self.update()
+            if self._grams_matrix is None or self._grams_matrix.shape[0] != len(self.word_gram_ptr) - 1:
+                self._grams_matrix = sp.csr_matrix(
+                    (np.ones(len(self.word_grams), dtype=np.float32), self.word_grams, self.word_gram_ptr),
+                    shape=(len(self.word_gram_ptr) - 1, self.n_grams))
+            return self._grams_matrix
+
+    def article_tokens(self, view: _ArticleView) -> np.ndarray:
+        """The ids of an article's tokens, sorted (every one of them gets an id: the ids of the
+        view stay true while this table lives, whatever texts come later)."""
+        if getattr(view, "table", None) != self.generation:
+            with self.lock:
+                self.add_tokens(view.tokens)
+                ids = np.sort(np.fromiter(map(self.token_ids.__getitem__, view.tokens), dtype=np.int64,
+                                          count=len(view.tokens)))
+            view.token_ids, view.table = ids, self.generation
+            return ids
+        return view.token_ids
+
+
+def _ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[k], ..., starts[k] + lengths[k] - 1`` for every ``k``, one after the other."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+
+
+class _Batch:
+    """The texts of one call read once, for every feature.
+
+    ``joined``: the texts with :data:`_SEP` between them (``starts[i]``: where text ``i``
+    begins), for the regexes to run once over all texts. No pattern run over it matches its
+    NUL, so a match never spans two texts; its spaces are no ``\\w``, digit, comma or dot, so a
+    ``\\b``, ``(?<!\\w)`` or ``(?!\\w)`` at a text's edge sees what it sees at the edge of the
+    text alone, and ``str.split`` gives the NUL as a word of its own. Lower-casing changes none
+    of its characters, and a space ends the context of a capital sigma (lower-cased by context)
+    as a text's ends do: ``joined.lower()`` is the lower-cased texts joined the same way.
+
+    ``words``, ``word_ptr``: the ids (:class:`_Table`) of the words of the lower-cased texts,
+    ``str.split()``, text ``i``'s being ``words[word_ptr[i]:word_ptr[i + 1]]``. When no text
+    contains a NUL, the lower-cased joined text is split once and the separators are the NUL
+    words; otherwise each text is split alone (the same words).
+
+    ``tokens``, ``token_ptr``, ``token_text``: the ids of the texts' lower-cased ``\\w+`` runs (the
+    words' tokens one after the other: what ``_RAW_TOKEN.findall(text.lower())`` finds), and the
+    text of each one.
+    """
+
+    def __init__(self, texts: Sequence[str], table: _Table, lower: bool = True) -> None:
+        self.texts, self.table, self.n = texts, table, len(texts)
+        n = self.n
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        self.starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))]).astype(np.int64)
+        self.ends = self.starts[:-1] + lengths
+        self.joined = _SEP.join(texts)
+        self.lowered = None  # the lower-cased joined text, when the fast split made it
+        if n and self.joined.count(_NUL) == n - 1:  # the separators' NULs are the only ones
+            self.lowered = self.joined.lower() if lower else self.joined
+            if _NUL not in table.word_ids:
+                table.add_words([_NUL])
+            ids = table.ids_of_words(self.lowered.split())
+            cut = np.flatnonzero(ids == table.word_ids[_NUL])
+            counts = np.diff(np.concatenate([[-1], cut, [len(ids)]])) - 1
+            ids = np.delete(ids, cut)
+        else:
+            split = [t.lower().split() if lower else t.split() for t in texts]
+            counts = np.fromiter(map(len, split), dtype=np.int64, count=n)
+            ids = table.ids_of_words(list(chain.from_iterable(split)))
+        table.update()
+        self.words = ids
+        self.word_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        first = table.word_token_ptr[ids]
+        per_word = table.word_token_ptr[ids + 1] - first
+        self.tokens = table.word_tokens[_ragged(first, per_word)]
+        self.token_ptr = np.concatenate([[0], np.cumsum(per_word)]).astype(np.int64)[self.word_ptr]
+        self.token_text = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.token_ptr))
+
+    def text_at(self, offsets: np.ndarray) -> np.ndarray:
+        """The text each offset of ``joined`` falls in."""
+        return np.searchsorted(self.starts, offsets, side="right") - 1
+
+    def texts_matching(self, pattern: re.Pattern, lowered: bool = False) -> list[int]:
+        """The texts (indices, ascending) in which ``pattern`` finds a match, searching the
+        joined text once; ``lowered``: search the lower-cased texts."""
+        if not lowered:
+            found = self.text_at(np.array([m.start() for m in pattern.finditer(self.joined)], dtype=np.int64))
+        elif self.lowered is not None:  # its texts are delimited by the NULs (lower-casing may change lengths)
+            text = self.lowered
+            nul = np.flatnonzero(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 0)
+            found = np.searchsorted(nul, np.array([m.start() for m in pattern.finditer(text)], dtype=np.int64))
+        else:
+            return [i for i, t in enumerate(self.texts) if pattern.search(t.lower())]
+        return np.unique(found).tolist()
+
+    def content(self) -> list[list[str]]:
+        """Each text's content words (``word_``'s analyzer), as strings (for tests and debugging)."""
+        table, kept = self.table, self.table.keep[self.tokens]
+        return [[table.tokens[t] for t in self.tokens[lo:hi][kept[lo:hi]].tolist()]
+                for lo, hi in zip(self.token_ptr[:-1].tolist(), self.token_ptr[1:].tolist())]
+
+
+def _letters_and_capitals(batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    """How many characters of each text are letters (``str.isalpha``), and how many capitals
+    (``str.isupper``): one pass over the joined texts' code points, ASCII ones from a table,
+    the others asked once per distinct character; the separators are neither."""
+    code = np.frombuffer((batch.joined + _SEP).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kind = _ASCII_KIND[np.minimum(code, 128)]  # 1: letter, 2: capital, 4: not ASCII
+    other = np.flatnonzero(kind == 4)
+    if len(other):
+        distinct, where = np.unique(code[other], return_inverse=True)
+        kinds = [c.isalpha() + 2 * c.isupper() for c in map(chr, distinct.tolist())]
+        kind[other] = np.array(kinds, dtype=np.uint8)[where]
+    starts = batch.starts[:-1]  # a text's sum runs to the next one's start, over a separator (kind 0)
+    return (np.add.reduceat(kind & 1, starts, dtype=np.int64),
+            np.add.reduceat(kind >> 1, starts, dtype=np.int64)) if batch.n else (np.zeros(0, np.int64),) * 2
+
+
+#: ``_NUMBER`` with the digit first, so the regex engine only tries the word-boundary test at
+#: digits (the same matches, three times faster; a test compares them).
+_NUMBER_FAST = re.compile(r"\d(?<!\w\d)(?:[\d,.]*\d\b|\b)")
+
 
 #: Prepared articles kept per process, keyed by (featurizer fingerprint, title, body); oldest dropped first.
 VIEW_CACHE_SIZE = 512
@@ -319,7 +660,7 @@ class _ArticleView:
     """What the features need of one article, computed once."""
 
     __slots__ = ("word", "char", "title", "lsa", "lsa_title", "passages", "tokens", "numbers", "grams",
-                 "log_words", "has_body")
+                 "log_words", "has_body", "token_ids", "table")
 
 
 class RelevanceFeaturizer(BaseEstimator):
@@ -468,17 +809,15 @@ class RelevanceFeaturizer(BaseEstimator):
         col = {name: k for k, name in enumerate(FEATURES)}
         comments = [c if isinstance(c, str) else str(c) for c in comments]
 
-        lowered = [c.lower() for c in comments]
-        raws = [_RAW_TOKEN.findall(t) for t in lowered]  # tokenised once, for the matrices and the overlaps
-        content = self._content(raws)
-        cw = self._word_rows(content)
+        batch = self._batch(comments)  # read once, for the matrices and the overlaps
+        cw = self._word_rows(batch)
         # each comment against every distinct article of the call, then the pair that is asked for
         # (cheaper than gathering a copy of an article's row for every comment)
         A_word = sp.vstack([v.word for v in views]).tocsr()
         out[:, col["cos_word"]] = _pair_dots(cw, A_word, article_of)
         out[:, col["cos_title"]] = _pair_dots(cw, sp.vstack([v.title for v in views]).tocsr(), article_of)
         if self.char:
-            cc = self._char_rows(lowered)
+            cc = self._char_rows(batch)
             out[:, col["cos_char"]] = _pair_dots(cc, sp.vstack([v.char for v in views]).tocsr(), article_of)
         c_lsa = _l2_rows(self.svd_.transform(cw))
         codes = topic_codes(c_lsa) if (discussion is not None or return_codes) else None
@@ -494,20 +833,13 @@ class RelevanceFeaturizer(BaseEstimator):
         out[:, col["cos_word_minus_background"]] = out[:, col["cos_word"]] - background
         # row by row (a matrix-vector product's rounding can depend on how many rows a call has)
         out[:, col["cos_lsa_minus_background"]] = out[:, col["cos_lsa"]] - (c_lsa * self.lsa_background_).sum(axis=1)
-        out[:, col["rank_word"]] = _rank(out[:, col["cos_word"]], (cw @ self.ref_word_).toarray())
+        out[:, col["rank_word"]] = _rank(out[:, col["cos_word"]], _dense_product(cw, self.ref_word_))
         if self.char:
-            out[:, col["rank_char"]] = _rank(out[:, col["cos_char"]], (cc @ self.ref_char_).toarray())
+            out[:, col["rank_char"]] = _rank(out[:, col["cos_char"]], _dense_product(cc, self.ref_char_))
         else:  # constant columns: a model fitted without them ignores them
             out[:, [col["cos_char"], col["rank_char"]]] = 0.0
         out[:, col["rank_lsa"]] = _rank(out[:, col["cos_lsa"]], c_lsa @ self.ref_lsa_)
-        passage = np.zeros(n)  # the best passage of the comment's own article (similarities are >= 0)
-        order, bounds = _by_article(article_of, len(views))
-        sorted_cw = cw[order]
-        for a in np.flatnonzero(np.diff(bounds)):
-            if views[a].passages.shape[0]:
-                lo, hi = bounds[a], bounds[a + 1]
-                passage[order[lo:hi]] = (sorted_cw[lo:hi] @ views[a].passages.T).toarray().max(axis=1)
-        out[:, col["cos_passage"]] = passage
+        out[:, col["cos_passage"]] = _best_passages(cw, article_of, views)  # of the comment's own article
 
         if parents is not None:
             has = np.array([isinstance(p, str) and bool(p.strip()) for p in parents])
@@ -517,7 +849,7 @@ class RelevanceFeaturizer(BaseEstimator):
                 out[idx, col["parent_cos_article"]] = _pair_dots(pw, A_word, article_of[idx])
                 out[idx, col["cos_parent"]] = _rowdot(pw, cw[idx])
 
-        self._lexical(comments, lowered, raws, content, article_of, views, out, col)
+        self._lexical(batch, article_of, views, out, col)
         out = out[:, :width]  # a model fitted before a feature was added gets the columns it knows
         return (out, codes) if return_codes else out
 
@@ -528,74 +860,32 @@ class RelevanceFeaturizer(BaseEstimator):
         comments = [c if isinstance(c, str) else str(c) for c in comments]
         if not comments:
             return np.zeros((0, self.svd_.components_.shape[0]), dtype=np.int64)
-        raws = [_RAW_TOKEN.findall(c.lower()) for c in comments]
-        return topic_codes(_l2_rows(self.svd_.transform(self._word_rows(self._content(raws)))))
+        return topic_codes(_l2_rows(self.svd_.transform(self._word_rows(self._batch(comments)))))
 
-    def _content(self, raws: Sequence[list[str]]) -> list[list[str]]:
-        """``word_``'s analyzer applied to texts whose lower-cased ``\\w+`` runs are ``raws``: its
-        token pattern keeps the runs of two or more characters, then the stop words go."""
-        keep = self.__dict__.get("_keep_cache")  # token -> kept?, filled as tokens are seen
-        if keep is None or len(keep) > CHAR_CACHE_WORDS:
-            keep = self.__dict__["_keep_cache"] = {}
-        stop = frozenset(self.word_.get_stop_words() or ())
-        out = []
-        for raw in raws:
-            flags = list(map(keep.get, raw))
-            if None in flags:
-                for k, w in enumerate(raw):
-                    if flags[k] is None:
-                        flags[k] = keep[w] = len(w) > 1 and w not in stop
-            out.append(list(compress(raw, flags)))
-        return out
-
-    def _char_rows(self, lowered: Sequence[str]) -> sp.csr_matrix:
-        """``char_.transform`` of texts already lower-cased (the same matrix, built faster).
-
-        ``char_wb`` n-grams never cross a word, so a text's n-gram counts are the sum of its
-        words' counts: each distinct word is cut into n-grams once per process (kept in a bounded
-        cache), and the texts' counts are one sparse product of text-by-word counts and
-        word-by-n-gram counts, then weighted by the vectorizer's own TF-IDF step.
-        """
-        # per process and fitted state (a model sent to a worker process arrives as a new object)
+    def _table(self) -> _Table:
+        """This fitted featurizer's :class:`_Table` in this process (a model sent to a worker
+        process arrives as a new object: the table is found by its fingerprint)."""
         key = getattr(self, "fingerprint_", None) or id(self)
-        cache = _CHAR_CACHES.get(key)
-        if cache is None or len(cache) > CHAR_CACHE_WORDS:
-            _CHAR_CACHES.clear()  # one model at a time in practice: keep memory bounded
-            cache = _CHAR_CACHES[key] = {}
-        vocab = self.char_.vocabulary_
-        cut = self.char_._char_wb_ngrams
-        split = [t.split() for t in lowered]
-        flat = list(chain.from_iterable(split))
-        words = list(dict.fromkeys(flat))
-        local = {w: j for j, w in enumerate(words)}
-        for w in words:
-            if w not in cache:
-                cache[w] = np.array([k for k in map(vocab.get, cut(w)) if k is not None], dtype=np.int32)
-        grams = [cache[w] for w in words]
-        lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
-        W = sp.csr_matrix((np.ones(int(lengths.sum()), dtype=np.float32),
-                           np.concatenate(grams) if grams else np.zeros(0, dtype=np.int32),
-                           np.concatenate([[0], np.cumsum(lengths)])), shape=(len(words), len(vocab)))
-        W.sum_duplicates()
-        D = count_matrix(np.repeat(np.arange(len(split), dtype=np.int64), np.fromiter(map(len, split), dtype=np.int64,
-                                                                                      count=len(split))),
-                         np.fromiter(map(local.__getitem__, flat), dtype=np.int64, count=len(flat)),
-                         len(split), len(words), np.float32)
-        counts = (D @ W).tocsr()
-        counts.sum_duplicates()
-        counts.eliminate_zeros()
-        counts.sort_indices()
-        return self.char_._tfidf.transform(counts, copy=False)
+        table = _TABLES.get(key)
+        if table is None or table.full():
+            _TABLES.clear()  # one model at a time in practice: keep memory bounded
+            table = _TABLES[key] = _Table(self)
+        return table
 
-    def _word_rows(self, token_lists: Sequence[list[str]]) -> sp.csr_matrix:
-        """``word_.transform`` for texts already tokenised by its analyzer (same matrix)."""
-        vocab = self.word_.vocabulary_
-        flat = list(chain.from_iterable(token_lists))
-        rows = np.repeat(np.arange(len(token_lists), dtype=np.int64),
-                         np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)))
-        cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        known = cols >= 0
-        X = count_matrix(rows[known], cols[known], len(token_lists), len(vocab), np.float32)
+    def _batch(self, texts: Sequence[str], lower: bool = True) -> _Batch:
+        """``texts`` read once (:class:`_Batch`); ``lower=False`` for texts already lower-cased."""
+        table = self._table()
+        with table.lock:
+            return _Batch(texts, table, lower)
+
+    def _word_rows(self, batch: _Batch) -> sp.csr_matrix:
+        """``word_.transform`` of the batch's texts (the same matrix): its analyzer's tokens are the
+        lower-cased ``\\w+`` runs of two characters or more that are not stop words (the table's
+        *content* tokens); counted by vocabulary column, then weighted as the vectorizer does."""
+        table, tokens = batch.table, batch.tokens
+        cols = table.column[tokens]
+        known = table.keep[tokens] & (cols >= 0)
+        X = count_matrix(batch.token_text[known], cols[known], batch.n, len(self.word_.vocabulary_), np.float32)
         np.log(X.data, X.data)
         X.data += 1.0
         X.data *= self.word_.idf_[X.indices].astype(np.float32)
@@ -603,59 +893,178 @@ class RelevanceFeaturizer(BaseEstimator):
         X.data /= np.repeat(np.where(norms == 0, 1.0, norms), np.diff(X.indptr)).astype(np.float32)
         return X
 
+    def _char_rows(self, lowered: Sequence[str] | _Batch) -> sp.csr_matrix:
+        """``char_.transform`` of the batch's texts, or of texts already lower-cased (the same matrix).
+
+        ``char_wb`` n-grams never cross a word, so a text's n-gram counts are the sum of its
+        words' counts: one sparse product of text-by-word counts and the table's word-by-n-gram
+        counts (every count a small integer, exact in float32 in any order), then weighted by
+        the vectorizer's own TF-IDF step.
+        """
+        batch = lowered if isinstance(lowered, _Batch) else self._batch(list(lowered), lower=False)
+        grams = batch.table.grams_matrix()
+        D = sp.csr_matrix((np.ones(len(batch.words), dtype=np.float32), batch.words, batch.word_ptr),
+                          shape=(batch.n, grams.shape[0]))
+        # computed transposed: turning the product back is a linear pass that leaves each row's
+        # n-grams sorted (cheaper than sorting them)
+        counts = (grams.T.tocsr() @ D.T.tocsr()).T.tocsr()
+        counts.sum_duplicates()
+        counts.eliminate_zeros()
+        counts.sort_indices()
+        return self.char_._tfidf.transform(counts, copy=False)
+
     def __getstate__(self):
         state = super().__getstate__()
-        for cache in ("_keep_cache",):  # rebuilt on first use, never saved
+        for cache in ("_keep_cache",):  # caches of older versions: never saved
             state.pop(cache, None)
         return state
 
-    def _lexical(self, comments: Sequence[str], lowered: Sequence[str], raws: Sequence[list[str]],
-                 contents: Sequence[list[str]], article_of: np.ndarray, views: list[_ArticleView], out: np.ndarray,
+    def _lexical(self, batch: _Batch, article_of: np.ndarray, views: list[_ArticleView], out: np.ndarray,
                  col: dict[str, int]) -> None:
-        rare = set(self.rare_words_)  # not kept on the object: a model file holds plain data only
-        promo = _phrases(tuple(self.promo_))
-        generic = _phrases(tuple(self.generic_))
-        nan = math.nan
-        rows = []
-        for i, text in enumerate(comments):
-            v = views[article_of[i]]
-            tokens, numbers_in_article, grams_in_article = v.tokens, v.numbers, v.grams
-            content, raw = contents[i], raws[i]
-            n_content = len(content)
-            in_article = tokens.__contains__
-            shared = sum(map(in_article, content))
-            rare_words = list(filter(rare.__contains__, content))
-            shared_rare = sum(map(in_article, rare_words))
-            names = [m.lower() for m in _NAME.findall(text)]
-            numbers = [m.replace(",", "") for m in _NUMBER.findall(text)] if _DIGIT.search(text) else []
-            n_grams = len(raw) - 4
-            # a quoted 5-gram is five article words in a row: look for one only where such a run exists
-            quoted = (len([1 for g in zip(raw, raw[1:], raw[2:], raw[3:], raw[4:]) if hash(g) in grams_in_article]) / n_grams
-                      if n_grams > 0 and _RUN_OF_5 in bytes(map(in_article, raw)) else 0.0)
-            letters, caps = _letters_and_capitals(text)
-            generic_hits, covered = generic.count(raw, text)
-            rows.append((
-                shared / n_content if n_content else nan,
-                shared_rare / len(rare_words) if rare_words else nan,
-                shared_rare,
-                len([n for n in names if n in tokens]) / len(names) if names else nan,
-                len(names),
-                len([n for n in numbers if n in numbers_in_article]),
-                quoted,
-                math.log1p(len(text)),
-                math.log1p(n_content),
-                len(_LINK.findall(text)) if _LINK_HINT.search(lowered[i]) else 0,
-                promo.count(raw, text)[0],
-                generic_hits,
-                covered / max(1, len(text.strip())),
-                text.count("?"),
-                text.count("!"),
-                caps / letters if letters else 0.0,
-                sum(map(_YOU.__contains__, raw)) / max(1, len(raw)),
-                float(text.lstrip().startswith("@")),
-                letters / max(1, len(text)),
-                v.log_words,
-                v.has_body,
-            ))
-        if rows:
-            out[:, [col[name] for name in _LEXICAL]] = np.asarray(rows, dtype=np.float64)
+        """The :data:`_LEXICAL` columns of every comment at once: counts of the batch's token ids
+        (:class:`_Table`) per comment, and the regexes run over all comments together."""
+        n, table, texts = batch.n, batch.table, batch.texts
+        tokens = batch.tokens
+        in_article = _ArticleTokens(batch, article_of, views)
+        shared = in_article(batch.token_text, tokens)
+        content = table.keep[tokens]
+        rare = content & table.is_rare[tokens]
+        n_content, n_rare = _per_text(batch, content), _per_text(batch, rare)
+        shared_content, shared_rare = _per_text(batch, content & shared), _per_text(batch, rare & shared)
+        n_raw = np.diff(batch.token_ptr)
+
+        name_text, names = _names(batch)
+        name_ids = np.fromiter(map(table.token_ids.get, names, repeat(-1)), dtype=np.int64, count=len(names))
+        n_names = np.bincount(name_text, minlength=n)
+        shared_names = np.bincount(name_text[in_article(name_text, name_ids)], minlength=n)
+
+        promo, _ = _phrases(tuple(self.promo_)).count_batch(batch)
+        generic, covered = _phrases(tuple(self.generic_)).count_batch(batch)
+        letters, caps = _letters_and_capitals(batch)
+        lengths = batch.ends - batch.starts[:-1]
+        log1p = _log1p_of_counts(np.concatenate([lengths, n_content]))
+        stripped = np.fromiter(map(len, map(str.strip, texts)), dtype=np.int64, count=n)
+        with np.errstate(divide="ignore", invalid="ignore"):  # the 0/0 cases are replaced
+            values = {
+                "shared_words": np.where(n_content > 0, shared_content / n_content, np.nan),
+                "shared_rare_words": np.where(n_rare > 0, shared_rare / n_rare, np.nan),
+                "n_shared_rare_words": shared_rare,
+                "shared_names": np.where(n_names > 0, shared_names / n_names, np.nan),
+                "n_names": n_names,
+                "shared_numbers": _shared_numbers(batch, article_of, views),
+                "quoted_5grams": _quoted(batch, shared, article_of, views),
+                "log_chars": log1p[:n],
+                "log_content_words": log1p[n:],
+                "n_links": _links(batch),
+                "promo_hits": promo,
+                "generic_hits": generic,
+                "generic_whole": covered / np.maximum(1, stripped),
+                "questions": np.fromiter(map(str.count, texts, repeat("?")), dtype=np.int64, count=n),
+                "exclamations": np.fromiter(map(str.count, texts, repeat("!")), dtype=np.int64, count=n),
+                "caps_share": np.where(letters > 0, caps / letters, 0.0),
+                "you_share": _per_text(batch, table.is_you[tokens]) / np.maximum(1, n_raw),
+                "starts_with_at": np.fromiter((t.lstrip().startswith("@") for t in texts), dtype=np.float64, count=n),
+                "letters_share": letters / np.maximum(1, lengths),
+                "article_log_words": np.array([v.log_words for v in views])[article_of],
+                "article_has_body": np.array([v.has_body for v in views])[article_of],
+            }
+        for name in _LEXICAL:
+            out[:, col[name]] = values[name]
+
+
+class _ArticleTokens:
+    """Whether strings of the comments are tokens of their articles (``_ArticleView.tokens``),
+    by token ids: called with the comment of each query and a token id (-1 for a string that
+    has none, which is in no article: every token of the call's articles has one)."""
+
+    def __init__(self, batch: _Batch, article_of: np.ndarray, views: list[_ArticleView]) -> None:
+        used, self.block = np.unique(article_of, return_inverse=True)  # the articles of the call
+        self.ids = [batch.table.article_tokens(views[a]) for a in used.tolist()]
+        self.n_tokens = len(batch.table.tokens)
+
+    def __call__(self, text: np.ndarray, token: np.ndarray) -> np.ndarray:
+        return _in_articles(self.block[text], token, self.ids, self.n_tokens)
+
+
+def _in_articles(article: np.ndarray, token: np.ndarray, token_ids: list[np.ndarray], n_tokens: int) -> np.ndarray:
+    """Whether each token id ``token[k]`` (-1: none) is one of the ids ``token_ids[article[k]]``:
+    the queries grouped by article, then for each article a look-up in flags over the ids, set
+    for that article's tokens (and cleared for the next)."""
+    out = np.zeros(len(token), dtype=bool)
+    order = np.argsort(article.astype(np.uint16) if len(token_ids) < 2**16 else article, kind="stable")
+    bounds = np.searchsorted(article[order], np.arange(len(token_ids) + 1))
+    flags = np.zeros(n_tokens + 1, dtype=bool)  # the last one, for -1, never set
+    for a, ids in enumerate(token_ids):
+        lo, hi = bounds[a], bounds[a + 1]
+        if hi > lo:
+            flags[ids] = True
+            at = order[lo:hi]
+            out[at] = flags[token[at]]
+            flags[ids] = False
+    return out
+
+
+def _per_text(batch: _Batch, flags: np.ndarray) -> np.ndarray:
+    """Per text, how many of its tokens have ``flags`` set."""
+    return np.bincount(batch.token_text[flags], minlength=batch.n)
+
+
+def _log1p_of_counts(counts: np.ndarray) -> np.ndarray:
+    """``math.log1p`` of each count (computed once per distinct count: the very numbers it gives)."""
+    distinct, where = np.unique(counts, return_inverse=True)
+    return np.array([math.log1p(k) for k in distinct.tolist()], dtype=np.float64)[where]
+
+
+def _names(batch: _Batch) -> tuple[np.ndarray, list[str]]:
+    """``_NAME``'s matches in every text (one ``findall`` per text, as fast as one over the joined
+    texts, and its ``^`` is the text's start): the text of each one and the name, lower-cased."""
+    found = list(map(_NAME.findall, batch.texts))
+    counts = np.fromiter(map(len, found), dtype=np.int64, count=batch.n)
+    return np.repeat(np.arange(batch.n, dtype=np.int64), counts), [name.lower() for name in chain.from_iterable(found)]
+
+
+def _shared_numbers(batch: _Batch, article_of: np.ndarray, views: list[_ArticleView]) -> np.ndarray:
+    """Per text, how many of its numbers (``_NUMBER``'s matches, commas dropped) are numbers of its article."""
+    out = np.zeros(batch.n, dtype=np.int64)
+    found = [(m.start(), m.group()) for m in _NUMBER_FAST.finditer(batch.joined)]
+    if found:
+        at, numbers = zip(*found)
+        for i, number in zip(batch.text_at(np.array(at, dtype=np.int64)).tolist(), numbers):
+            out[i] += number.replace(",", "") in views[article_of[i]].numbers
+    return out
+
+
+def _links(batch: _Batch) -> np.ndarray:
+    """Per text, the matches of ``_LINK``, counted in the texts whose lower-cased text has a hint
+    of a link (``_LINK_HINT``; 0 in the others)."""
+    out = np.zeros(batch.n, dtype=np.int64)
+    for i in batch.texts_matching(_LINK_HINT, lowered=True):
+        out[i] = len(_LINK.findall(batch.texts[i]))
+    return out
+
+
+def _quoted(batch: _Batch, in_article: np.ndarray, article_of: np.ndarray, views: list[_ArticleView]) -> np.ndarray:
+    """Per text, the share of its word 5-grams (of its ``\\w+`` tokens) that are 5-grams of its
+    article, looked up by ``hash`` of the tuple of tokens as the view keeps them; 0 without any.
+
+    A 5-gram of the article is five article tokens in a row, so only the windows of five tokens
+    of one text that are all in the article (``in_article``) are looked up: the same count (the
+    plain loop over every window would also count a window with a token outside the article
+    whose hash collided with one of the article's, a chance of about 2**-64 a window)."""
+    n, tokens, token_text = batch.n, batch.tokens, batch.token_text
+    out = np.zeros(n)
+    if len(tokens) < 5:
+        return out
+    runs = np.concatenate([[0], np.cumsum(in_article, dtype=np.int64)])
+    at = np.flatnonzero((runs[5:] - runs[:-5] == 5) & (token_text[:-4] == token_text[4:]))
+    if len(at) == 0:
+        return out
+    strings = batch.table.tokens
+    windows = tokens[at[:, None] + np.arange(5)].tolist()
+    hits = np.zeros(n, dtype=np.int64)
+    for i, window in zip(token_text[at].tolist(), windows):
+        hits[i] += hash(tuple(map(strings.__getitem__, window))) in views[article_of[i]].grams
+    n_grams = np.diff(batch.token_ptr) - 4
+    found = hits > 0
+    out[found] = hits[found] / n_grams[found]
+    return out
