@@ -644,3 +644,31 @@ def test_features_do_not_depend_on_the_table_starting_afresh(featurizer, monkeyp
     for _ in range(2):
         again = featurizer.transform(texts, article_of, ARTICLES)
         np.testing.assert_array_equal(again, before)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.one_of(_COMMENTS, st.text(max_size=30)), min_size=1, max_size=6))
+def test_pattern_tokens_of_a_batch_are_those_of_each_text(featurizer, texts):
+    """The comment-only model's tokens read off a batch are ``findall`` on each lower-cased text."""
+    import re
+
+    from moderate.offtopic.model import TEXT_TOKENS
+
+    batch = featurizer.read(texts)
+    ids, text_of = batch.pattern_tokens(TEXT_TOKENS)
+    got = [[batch.table.tokens[k] for k in ids[text_of == i].tolist()] for i in range(len(texts))]
+    assert got == [re.findall(TEXT_TOKENS, t.lower()) for t in texts]
+
+
+def test_reading_the_comments_once_gives_the_same_probabilities(offtopic):
+    """features_and_text (one reading for the features and the comment-only part) against the
+    two parts computed alone, on the shipped model."""
+    estimator = offtopic.estimator
+    texts = COMMENTS + TRICKY + ["Great post!! Really?", "why ? ! why", "a\x00b !", "Σ! ??"]
+    article_of = [k % len(ARTICLES) for k in range(len(texts))]
+    X, codes, text_p = estimator.features_and_text(texts, article_of, ARTICLES)
+    expected_X, expected_codes = estimator.features(texts, article_of, ARTICLES, None, None, True)
+    np.testing.assert_array_equal(X, expected_X)
+    np.testing.assert_array_equal(codes, expected_codes)
+    np.testing.assert_array_equal(text_p, estimator.text_proba(texts))
+    assert text_p.min() < text_p.max()  # the comment-only part is not constant here

@@ -69,10 +69,29 @@ def word_ngram_counts(docs: Sequence[str], token_pattern: str, table: NgramTable
     n = len(flat)
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
     uni = np.fromiter(map(table.unigrams.get, flat, repeat(-1)), dtype=np.int64, count=n)
-    rows, cols = [doc_of[uni >= 0]], [uni[uni >= 0]]
+    first = second = None
     if len(table.bigram_keys) and n > 1:
         first = np.fromiter(map(table.firsts.get, flat, repeat(-1)), dtype=np.int64, count=n)
         second = np.fromiter(map(table.seconds.get, flat, repeat(-1)), dtype=np.int64, count=n)
+    return ngram_counts(doc_of, uni, first, second, len(docs), table, dtype)
+
+
+def token_codes(tokens: Sequence[str], table: NgramTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per token: its unigram column, its code as a bigram's first word and as a second word
+    (-1 when none): what :func:`ngram_counts` needs of each token."""
+    n = len(tokens)
+    return tuple(np.fromiter(map(d.get, tokens, repeat(-1)), dtype=np.int64, count=n)
+                 for d in (table.unigrams, table.firsts, table.seconds))
+
+
+def ngram_counts(doc_of: np.ndarray, uni: np.ndarray, first: np.ndarray | None, second: np.ndarray | None,
+                 n_docs: int, table: NgramTable, dtype=np.float64) -> sp.csr_matrix:
+    """The count matrix of a run of tokens, ``doc_of[k]`` being token ``k``'s document (documents in
+    order), given the tokens' unigram columns and bigram codes (:func:`token_codes`; the codes may
+    be None when the table has no bigrams)."""
+    n = len(uni)
+    rows, cols = [doc_of[uni >= 0]], [uni[uni >= 0]]
+    if len(table.bigram_keys) and n > 1:
         ok = (first[:-1] >= 0) & (second[1:] >= 0) & (doc_of[:-1] == doc_of[1:])
         at = np.flatnonzero(ok)
         key = first[at] * table.width + second[at + 1]
@@ -80,7 +99,7 @@ def word_ngram_counts(docs: Sequence[str], token_pattern: str, table: NgramTable
         hit = table.bigram_keys[pos] == key
         rows.append(doc_of[at[hit]])
         cols.append(table.bigram_columns[pos[hit]])
-    return count_matrix(np.concatenate(rows), np.concatenate(cols), len(docs), table.n_features, dtype)
+    return count_matrix(np.concatenate(rows), np.concatenate(cols), n_docs, table.n_features, dtype)
 
 
 def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, dtype=np.float64) -> sp.csr_matrix:

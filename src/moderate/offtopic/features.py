@@ -36,7 +36,7 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
@@ -48,7 +48,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from moderate.offtopic.counts import count_matrix
+from moderate.offtopic.counts import NgramTable, count_matrix, token_codes
 
 Article = tuple[str | None, str]
 
@@ -459,6 +459,9 @@ class _Table:
         self._new_word_grams: list[int] = []
         self._new_word_gram_counts: list[int] = []
         self._grams_matrix: sp.csr_matrix | None = None
+        # per regex: every word's tokens under it (pattern_tokens); per n-gram table: every token's codes
+        self._patterned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._coded: dict[int, tuple[NgramTable, tuple[np.ndarray, ...]]] = {}
 
     def full(self) -> bool:
         return len(self.word_ids) > CHAR_CACHE_WORDS or len(self.token_ids) > 4 * CHAR_CACHE_WORDS
@@ -528,6 +531,39 @@ class _Table:
                     (np.ones(len(self.word_grams), dtype=np.float32), self.word_grams, self.word_gram_ptr),
                     shape=(len(self.word_gram_ptr) - 1, self.n_grams))
             return self._grams_matrix
+
+    def pattern_tokens(self, pattern: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every word's tokens under the regex ``pattern``, as ids: ``(tokens, ptr)``, word ``w``'s
+        being ``tokens[ptr[w]:ptr[w + 1]]``; worked out for the words not seen under it yet. For a
+        pattern whose matches hold no whitespace and whose ``\\b`` sees whitespace as a text's
+        edge, a text's tokens are its words' tokens one after the other."""
+        with self.lock:
+            tokens, ptr = self._patterned.get(pattern, (np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)))
+            done = len(ptr) - 1
+            if done < len(self.word_ids):
+                find = re.compile(pattern).findall
+                found = [find(w) for w in islice(self.word_ids, done, None)]  # ids follow insertion order
+                flat = list(chain.from_iterable(found))
+                self.add_tokens(flat)
+                ids = np.fromiter(map(self.token_ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+                counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+                tokens = np.concatenate([tokens, ids])
+                ptr = np.concatenate([ptr, ptr[-1] + np.cumsum(counts)])
+                self._patterned[pattern] = tokens, ptr
+            return tokens, ptr
+
+    def ngram_codes(self, ngrams: NgramTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every token's :func:`~moderate.offtopic.counts.token_codes` under ``ngrams``, by id."""
+        with self.lock:
+            held, codes = self._coded.get(id(ngrams), (ngrams, None))
+            if held is not ngrams or codes is None:
+                codes = tuple(np.zeros(0, dtype=np.int64) for _ in range(3))
+            done = len(codes[0])
+            if done < len(self.tokens):
+                new = token_codes(self.tokens[done:], ngrams)
+                codes = tuple(np.concatenate([old, add]) for old, add in zip(codes, new))
+                self._coded[id(ngrams)] = ngrams, codes  # the table held: its id is not reused meanwhile
+            return codes
 
     def article_tokens(self, view: _ArticleView) -> np.ndarray:
         """The ids of an article's tokens, sorted (every one of them gets an id: the ids of the
@@ -617,6 +653,16 @@ class _Batch:
         else:
             return [i for i, t in enumerate(self.texts) if pattern.search(t.lower())]
         return np.unique(found).tolist()
+
+    def pattern_tokens(self, pattern: str) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of the lower-cased texts' tokens under ``pattern`` (:meth:`_Table.pattern_tokens`),
+        one text after the other, and the text of each token."""
+        tokens, ptr = self.table.pattern_tokens(pattern)
+        first = ptr[self.words]
+        per_word = ptr[self.words + 1] - first
+        ids = tokens[_ragged(first, per_word)]
+        bounds = np.concatenate([[0], np.cumsum(per_word)]).astype(np.int64)[self.word_ptr]
+        return ids, np.repeat(np.arange(self.n, dtype=np.int64), np.diff(bounds))
 
     def content(self) -> list[list[str]]:
         """Each text's content words (``word_``'s analyzer), as strings (for tests and debugging)."""
@@ -789,13 +835,14 @@ class RelevanceFeaturizer(BaseEstimator):
 
     def transform(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
                   parents: Sequence[str | None] | None = None, discussion: Discussion | None = None,
-                  return_codes: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+                  return_codes: bool = False, batch: _Batch | None = None) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Features of comment ``i`` against ``articles[article_of[i]]``, shape ``(n, n_features_out_)``.
 
         ``parents[i]`` is the text of the comment that comment ``i`` replies to, or None.
         ``discussion``: the comments around each one (:class:`Discussion`); without it
         ``cos_discussion`` is NaN (a lone comment). ``return_codes``: also return the comments'
-        :func:`topic_codes` (to gather discussions across calls).
+        :func:`topic_codes` (to gather discussions across calls). ``batch``: the comments already
+        read by :meth:`read` (when something else reads them too).
         """
         check_is_fitted(self, "word_")
         n = len(comments)
@@ -809,7 +856,8 @@ class RelevanceFeaturizer(BaseEstimator):
         col = {name: k for k, name in enumerate(FEATURES)}
         comments = [c if isinstance(c, str) else str(c) for c in comments]
 
-        batch = self._batch(comments)  # read once, for the matrices and the overlaps
+        if batch is None:
+            batch = self._batch(comments)  # read once, for the matrices and the overlaps
         cw = self._word_rows(batch)
         # each comment against every distinct article of the call, then the pair that is asked for
         # (cheaper than gathering a copy of an article's row for every comment)
@@ -871,6 +919,12 @@ class RelevanceFeaturizer(BaseEstimator):
             _TABLES.clear()  # one model at a time in practice: keep memory bounded
             table = _TABLES[key] = _Table(self)
         return table
+
+    def read(self, comments: Sequence[str]) -> _Batch:
+        """The comments read once (lower-cased words and tokens as ids), for :meth:`transform` and
+        for other models reading the same comments (:meth:`_Batch.pattern_tokens`)."""
+        check_is_fitted(self, "word_")
+        return self._batch([c if isinstance(c, str) else str(c) for c in comments])
 
     def _batch(self, texts: Sequence[str], lower: bool = True) -> _Batch:
         """``texts`` read once (:class:`_Batch`); ``lower=False`` for texts already lower-cased."""

@@ -41,8 +41,12 @@ class LoadedOffTopic:
         comments' topic codes (to gather discussions; int32 on the wire, they fit: see
         :data:`~moderate.offtopic.features.TOPIC_SCALE`) and the comment-only probabilities."""
         comments = [c if isinstance(c, str) else str(c) for c in comments]
-        X, codes = self.estimator.features(comments, article_of, articles, parents, None, True)
-        return X, codes.astype(np.int32), self.estimator.text_proba(comments)
+        if hasattr(self.estimator, "features_and_text"):  # the comments read once for both
+            X, codes, text_p = self.estimator.features_and_text(comments, article_of, articles, parents)
+        else:
+            X, codes = self.estimator.features(comments, article_of, articles, parents, None, True)
+            text_p = self.estimator.text_proba(comments)
+        return X, codes.astype(np.int32), text_p
 
     def topic_codes(self, comments: Sequence[str]) -> np.ndarray:
         """The comments' topic codes alone (a first pass gathering a table's discussions)."""

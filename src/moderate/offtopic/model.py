@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -30,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from moderate.offtopic.features import FEATURES, Article, Discussion, RelevanceFeaturizer
-from moderate.offtopic.counts import NgramTable, fast_ngrams_apply, word_ngram_counts
+from moderate.offtopic.counts import NgramTable, fast_ngrams_apply, ngram_counts, word_ngram_counts
 
 EPS = 1e-4
 #: Features the weakly supervised relevance part sees: nothing about the comment alone, since
@@ -72,15 +73,32 @@ class _CompactTfidf(TfidfVectorizer):
             del self.stop_words_
         return out
 
+    def ngram_table(self) -> NgramTable:
+        table = self.__dict__.get("_ngram_table")
+        if table is None:
+            table = self.__dict__["_ngram_table"] = NgramTable(self.vocabulary_)
+        return table
+
+    def transform_read(self, batch) -> "sp.csr_matrix | None":
+        """``transform`` of texts a :class:`~moderate.offtopic.features.RelevanceFeaturizer` has
+        read (:meth:`~moderate.offtopic.features.RelevanceFeaturizer.read`): the same matrix, from the
+        batch's tokens under this vectorizer's pattern, with no string looked up twice; None
+        when that does not reproduce this vectorizer."""
+        check_is_fitted(self, "vocabulary_")
+        if not fast_ngrams_apply(self) or self.token_pattern not in WORD_LOCAL_PATTERNS:
+            return None
+        table = self.ngram_table()
+        ids, doc_of = batch.pattern_tokens(self.token_pattern)
+        uni, first, second = (codes[ids] for codes in batch.table.ngram_codes(table))
+        return self._tfidf.transform(ngram_counts(doc_of, uni, first, second, batch.n, table, self.dtype), copy=False)
+
     def transform(self, raw_documents):
         check_is_fitted(self, "vocabulary_")
         if not isinstance(raw_documents, str) and fast_ngrams_apply(self):
             docs = list(raw_documents)
             if all(isinstance(d, str) for d in docs):
-                table = self.__dict__.get("_ngram_table")
-                if table is None:
-                    table = self.__dict__["_ngram_table"] = NgramTable(self.vocabulary_)
-                return self._tfidf.transform(word_ngram_counts(docs, self.token_pattern, table, self.dtype), copy=False)
+                return self._tfidf.transform(word_ngram_counts(docs, self.token_pattern, self.ngram_table(), self.dtype),
+                                             copy=False)
             raw_documents = docs
         return super().transform(raw_documents)
 
@@ -93,6 +111,9 @@ class _CompactTfidf(TfidfVectorizer):
 #: Words, ``!`` and ``?`` as tokens of the comment-only part (word 1-2 grams: as good as
 #: character 2-4 grams on grouped cross-validation, 0.804 vs 0.798 ROC AUC, at a fraction of the cost).
 TEXT_TOKENS = r"(?u)\b\w+\b|[!?]"
+#: Token patterns whose tokens in a text are those of its whitespace-separated words one after the
+#: other (no match holds whitespace; a ``\b`` at a word's edge sees what it sees in the text).
+WORD_LOCAL_PATTERNS = frozenset({TEXT_TOKENS, r"(?u)\b\w\w+\b"})
 
 
 def make_text(C: float = 1.0) -> Pipeline:
@@ -129,6 +150,28 @@ class OffTopicModel(BaseEstimator):
                  return_codes: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         return self.featurizer.transform(comments, article_of, articles, parents, discussion, return_codes)
 
+    def features_and_text(self, comments: Sequence[str], article_of: Sequence[int], articles: Sequence[Article],
+                          parents: Sequence[str | None] | None = None, discussion: Discussion | None = None,
+                          return_codes: bool = True) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """``features(..., return_codes)`` and :meth:`text_proba`, the comments read once for both:
+        ``(X, codes or None, text_p)``."""
+        comments = [c if isinstance(c, str) else str(c) for c in comments]
+        if not comments:
+            X, codes = self.features(comments, article_of, articles, parents, discussion, True)
+            return X, codes if return_codes else None, np.zeros(0)
+        batch = self.featurizer.read(comments)
+        out = self.featurizer.transform(comments, article_of, articles, parents, discussion, return_codes, batch=batch)
+        X, codes = out if return_codes else (out, None)
+        return X, codes, self._text_proba_read(comments, batch)
+
+    def _text_proba_read(self, comments: list[str], batch) -> np.ndarray:
+        """:meth:`text_proba` from comments the featurizer has read (the same numbers)."""
+        first = self.text.steps[0][1]
+        counts = first.transform_read(batch) if isinstance(first, _CompactTfidf) else None
+        if counts is None:
+            return self.text_proba(comments)
+        return self.text[1:].predict_proba(counts)[:, 1]
+
     def parts(self, comments: Sequence[str], X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The relevance and comment-only probabilities."""
         relevance = self.relevance.predict_proba(X[:, relevance_columns(X.shape[1])])[:, 1]
@@ -146,8 +189,8 @@ class OffTopicModel(BaseEstimator):
         check_is_fitted(self.head)
         if len(comments) == 0:
             return np.zeros(0)
-        comments = [c if isinstance(c, str) else str(c) for c in comments]
-        return self.predict_from_features(comments, self.features(comments, article_of, articles, parents, discussion))
+        X, _, text_p = self.features_and_text(comments, article_of, articles, parents, discussion, return_codes=False)
+        return self.predict_from_features(comments, X, text_p)
 
     def text_proba(self, comments: Sequence[str]) -> np.ndarray:
         """The comment-only part's probabilities (they need the texts, not the features)."""
