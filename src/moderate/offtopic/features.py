@@ -1079,13 +1079,12 @@ def _names(batch: _Batch) -> tuple[np.ndarray, list[str]]:
 
 def _shared_numbers(batch: _Batch, article_of: np.ndarray, views: list[_ArticleView]) -> np.ndarray:
     """Per text, how many of its numbers (``_NUMBER``'s matches, commas dropped) are numbers of its article."""
-    out = np.zeros(batch.n, dtype=np.int64)
-    found = [(m.start(), m.group()) for m in _NUMBER_FAST.finditer(batch.joined)]
-    if found:
-        at, numbers = zip(*found)
-        for i, number in zip(batch.text_at(np.array(at, dtype=np.int64)).tolist(), numbers):
-            out[i] += number.replace(",", "") in views[article_of[i]].numbers
-    return out
+    found = list(map(_NUMBER_FAST.findall, batch.texts))
+    text_of = np.repeat(np.arange(batch.n, dtype=np.int64), np.fromiter(map(len, found), dtype=np.int64, count=batch.n))
+    sets = [views[a].numbers for a in article_of[text_of].tolist()]
+    hits = np.fromiter(map(frozenset.__contains__, sets, (n.replace(",", "") for n in chain.from_iterable(found))),
+                       dtype=bool, count=len(text_of))
+    return np.bincount(text_of[hits], minlength=batch.n).astype(np.int64)
 
 
 def _links(batch: _Batch) -> np.ndarray:
