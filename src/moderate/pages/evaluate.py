@@ -148,12 +148,15 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
     precision = tp / n_pred if n_pred else (1.0 if not n_true else 0.0)
     recall = tp / n_true if n_true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    interval, site_mean = group_f1_spread(per_page)
     return {
         "pages": len(pages),
         "boundary_f1": float(np.mean(boundary)) if boundary else None,
         "comment_precision": precision,
         "comment_recall": recall,
         "comment_f1": f1,
+        "comment_f1_interval": interval,
+        "comment_f1_site_mean": site_mean,
         "true_comments": n_true,
         "predicted_comments": n_pred,
         "author_accuracy": author_ok / author_n if author_n else None,
@@ -164,6 +167,37 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
         "label_f1": label_f1(y_true, y_pred),
         "per_page": per_page,
     }
+
+
+def _f1(matched: np.ndarray, predicted: np.ndarray, true: np.ndarray) -> np.ndarray:
+    precision = np.divide(matched, predicted, out=np.where(true == 0, 1.0, 0.0), where=predicted > 0)
+    recall = np.divide(matched, true, out=np.ones_like(matched, dtype=float), where=true > 0)
+    total = precision + recall
+    return np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+
+
+def group_f1_spread(per_page: Sequence[dict[str, Any]], n: int = 2000, seed: int = 0,
+                    ) -> tuple[list[float] | None, float | None]:
+    """How much the pooled comment F1 owes to which sites (page groups) were drawn.
+
+    Returns the 95 % interval of the pooled F1 over ``n`` bootstrap draws of the groups (pages of
+    one site move together: they share a layout), and the mean of the per-group F1s, which a
+    site with one very long page cannot dominate. ``(None, None)`` with fewer than two groups.
+    """
+    groups: dict[Any, list[int]] = {}
+    for row in per_page:
+        g = groups.setdefault(row.get("group"), [0, 0, 0])
+        g[0] += row["matched"]
+        g[1] += row["predicted"]
+        g[2] += row["true"]
+    if len(groups) < 2:
+        return None, None
+    counts = np.array(list(groups.values()), dtype=float)
+    draws = np.random.default_rng(seed).integers(0, len(counts), size=(n, len(counts)))
+    summed = counts[draws].sum(axis=1)
+    f1s = _f1(summed[:, 0], summed[:, 1], summed[:, 2])
+    lo, hi = np.percentile(f1s, [2.5, 97.5])
+    return [float(lo), float(hi)], float(np.mean(_f1(counts[:, 0], counts[:, 1], counts[:, 2])))
 
 
 def label_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:

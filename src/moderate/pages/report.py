@@ -211,13 +211,18 @@ def _fmt(value: Any) -> str:
 def to_markdown(report: dict[str, Any]) -> str:
     lines = [f"# Splitter evaluation: {report['splitter_id']}", "",
              "Every section uses pages the splitter never trained on (see `moderate.pages.report`).", ""]
-    lines += ["| section | pages | boundary F1 | comment P | comment R | comment F1 | author acc. | reply acc. | reply prec. | exact count | line acc. |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| section | pages | boundary F1 | comment P | comment R | comment F1 | 95 % by site | site mean | author acc. | reply acc. | reply prec. | exact count | line acc. |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in report["sections"].items():
         if "comment_f1" not in s:
             continue
+        interval = s.get("comment_f1_interval")
+        spread = f"{interval[0]:.3f}-{interval[1]:.3f}" if interval else "-"
         lines.append(f"| {name} | {s['pages']} | {_fmt(s['boundary_f1'])} | {_fmt(s['comment_precision'])} | {_fmt(s['comment_recall'])} | "
-                     f"{_fmt(s['comment_f1'])} | {_fmt(s['author_accuracy'])} | {_fmt(s['reply_accuracy'])} | {_fmt(s.get('reply_precision'))} | {_fmt(s['exact_count_pages'])} | {_fmt(s['line_accuracy'])} |")
+                     f"{_fmt(s['comment_f1'])} | {spread} | {_fmt(s.get('comment_f1_site_mean'))} | {_fmt(s['author_accuracy'])} | {_fmt(s['reply_accuracy'])} | {_fmt(s.get('reply_precision'))} | {_fmt(s['exact_count_pages'])} | {_fmt(s['line_accuracy'])} |")
+    lines += ["", "Comment F1 pools every comment of a section; \"95 % by site\" is its interval over bootstrap draws of",
+              "the sites (rendered pages: of the layout families), \"site mean\" the mean of the per-site F1s (a site",
+              "with one long page cannot dominate it)."]
     lines += ["", "## Floors", "", "| section | metric | floor | value | met |", "|---|---|---|---|---|"]
     for section, metrics in report["floors"].items():
         for metric, f in metrics.items():
