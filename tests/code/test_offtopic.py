@@ -672,3 +672,4 @@ def test_reading_the_comments_once_gives_the_same_probabilities(offtopic):
     np.testing.assert_array_equal(codes, expected_codes)
     np.testing.assert_array_equal(text_p, estimator.text_proba(texts))
     assert text_p.min() < text_p.max()  # the comment-only part is not constant here
+
