@@ -7,7 +7,7 @@
 This script holds out a further share of the *training* sites (chosen by a salted hash of the
 site group, so the same sites every run), fits a splitter the way ``moderate train-split`` does
 on the rest, and reports on those development sites: boundary F1, comment precision / recall /
-F1 and author accuracy, the figures a change to the training data (a new rendered layout
+F1 (with the mean of per-site F1s: one long page cannot dominate it) and author accuracy, the figures a change to the training data (a new rendered layout
 family, say) can break on real pages. ``--layouts`` replaces the rendered training families
 (default: ``synth.TRAIN_LAYOUTS``), so a family can be tried before it joins them. It also
 reports fresh rendered pages of the families trained on. The model is not saved.
@@ -76,14 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     for name, fmt, seed in (("rendered_text", "text", EVAL_SEED + 2), ("rendered_html", "html", EVAL_SEED + 3)):
         fresh = rendered_pages(150, seed, layouts, fmt, "test", args.data_dir, sources)
         sections[name] = evaluate_pages(_split_labelled(splitter, fresh), fresh)
-    keys = ("boundary_f1", "comment_precision", "comment_recall", "comment_f1", "author_accuracy", "exact_count_pages")
+    keys = ("boundary_f1", "comment_precision", "comment_recall", "comment_f1", "comment_f1_site_mean", "author_accuracy",
+            "exact_count_pages")
     print("| section | " + " | ".join(keys) + " |")
     print("|---|" + "---|" * len(keys))
     for name, result in sections.items():
         print(f"| {name} | " + " | ".join("—" if result.get(k) is None else f"{result[k]:.3f}" for k in keys) + " |")
     print(f"fitted in {fitted:.0f} s, {time.perf_counter() - started:.0f} s in all", file=sys.stderr)
     if args.json:
-        summary = {name: {k: r.get(k) for k in keys} for name, r in sections.items()}
+        summary = {name: {k: r.get(k) for k in (*keys, "comment_f1_interval", "per_page")} for name, r in sections.items()}
         args.json.write_text(json.dumps({"dev_share": args.dev_share, "layouts": list(layouts), "sections": summary,
                                          "dev_pages": len(dev), "seconds": round(time.perf_counter() - started, 1),
                                          "machine": {"python": platform.python_version(), "platform": platform.platform()}},
