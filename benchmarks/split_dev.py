@@ -7,8 +7,9 @@
 This script holds out a further share of the *training* sites (chosen by a salted hash of the
 site group, so the same sites every run), fits a splitter the way ``moderate train-split`` does
 on the rest, and reports on those development sites: boundary F1, comment precision / recall /
-F1 (with the mean of per-site F1s: one long page cannot dominate it) and author accuracy, the figures a change to the training data (a new rendered layout
-family, say) can break on real pages. ``--layouts`` replaces the rendered training families
+F1 (and the mean of per-site F1s, which one long page cannot dominate) and author accuracy,
+the figures a change to the training data (a new rendered layout family, say) can break on real
+pages. ``--layouts`` replaces the rendered training families
 (default: ``synth.TRAIN_LAYOUTS``), so a family can be tried before it joins them. It also
 reports fresh rendered pages of the families trained on. The model is not saved.
 
