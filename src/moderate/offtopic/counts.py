@@ -66,14 +66,8 @@ def word_ngram_counts(docs: Sequence[str], token_pattern: str, table: NgramTable
     tokens = [find(d.lower()) for d in docs]
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     flat = list(chain.from_iterable(tokens))
-    n = len(flat)
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    uni = np.fromiter(map(table.unigrams.get, flat, repeat(-1)), dtype=np.int64, count=n)
-    first = second = None
-    if len(table.bigram_keys) and n > 1:
-        first = np.fromiter(map(table.firsts.get, flat, repeat(-1)), dtype=np.int64, count=n)
-        second = np.fromiter(map(table.seconds.get, flat, repeat(-1)), dtype=np.int64, count=n)
-    return ngram_counts(doc_of, uni, first, second, len(docs), table, dtype)
+    return ngram_counts(doc_of, *token_codes(flat, table), len(docs), table, dtype)
 
 
 def token_codes(tokens: Sequence[str], table: NgramTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -84,11 +78,10 @@ def token_codes(tokens: Sequence[str], table: NgramTable) -> tuple[np.ndarray, n
                  for d in (table.unigrams, table.firsts, table.seconds))
 
 
-def ngram_counts(doc_of: np.ndarray, uni: np.ndarray, first: np.ndarray | None, second: np.ndarray | None,
+def ngram_counts(doc_of: np.ndarray, uni: np.ndarray, first: np.ndarray, second: np.ndarray,
                  n_docs: int, table: NgramTable, dtype=np.float64) -> sp.csr_matrix:
     """The count matrix of a run of tokens, ``doc_of[k]`` being token ``k``'s document (documents in
-    order), given the tokens' unigram columns and bigram codes (:func:`token_codes`; the codes may
-    be None when the table has no bigrams)."""
+    order), given the tokens' unigram columns and bigram codes (:func:`token_codes`)."""
     n = len(uni)
     rows, cols = [doc_of[uni >= 0]], [uni[uni >= 0]]
     if len(table.bigram_keys) and n > 1:

@@ -653,11 +653,16 @@ class _Batch:
         table.update()
         self.words = ids
         self.word_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        first = table.word_token_ptr[ids]
-        per_word = table.word_token_ptr[ids + 1] - first
-        self.tokens = table.word_tokens[_ragged(first, per_word)]
-        self.token_ptr = np.concatenate([[0], np.cumsum(per_word)]).astype(np.int64)[self.word_ptr]
-        self.token_text = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.token_ptr))
+        self.tokens, self.token_ptr, self.token_text = self._expand(table.word_tokens, table.word_token_ptr)
+
+    def _expand(self, tokens: np.ndarray, ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The texts' tokens, one text after the other, from every word's tokens (word ``w``'s
+        being ``tokens[ptr[w]:ptr[w + 1]]``): ``(ids, token_ptr, text of each token)``."""
+        first = ptr[self.words]
+        per_word = ptr[self.words + 1] - first
+        token_ptr = np.concatenate([[0], np.cumsum(per_word)]).astype(np.int64)[self.word_ptr]
+        return (tokens[_ragged(first, per_word)], token_ptr,
+                np.repeat(np.arange(self.n, dtype=np.int64), np.diff(token_ptr)))
 
     def text_at(self, offsets: np.ndarray) -> np.ndarray:
         """The text each offset of ``joined`` falls in."""
@@ -679,12 +684,8 @@ class _Batch:
     def pattern_tokens(self, pattern: str) -> tuple[np.ndarray, np.ndarray]:
         """The ids of the lower-cased texts' tokens under ``pattern`` (:meth:`_Table.pattern_tokens`),
         one text after the other, and the text of each token."""
-        tokens, ptr = self.table.pattern_tokens(pattern)
-        first = ptr[self.words]
-        per_word = ptr[self.words + 1] - first
-        ids = tokens[_ragged(first, per_word)]
-        bounds = np.concatenate([[0], np.cumsum(per_word)]).astype(np.int64)[self.word_ptr]
-        return ids, np.repeat(np.arange(self.n, dtype=np.int64), np.diff(bounds))
+        ids, _, text_of = self._expand(*self.table.pattern_tokens(pattern))
+        return ids, text_of
 
     def content(self) -> list[list[str]]:
         """Each text's content words (``word_``'s analyzer), as strings (for tests and debugging)."""
@@ -989,12 +990,6 @@ class RelevanceFeaturizer(BaseEstimator):
         counts.eliminate_zeros()
         counts.sort_indices()
         return self.char_._tfidf.transform(counts, copy=False)
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        for cache in ("_keep_cache",):  # caches of older versions: never saved
-            state.pop(cache, None)
-        return state
 
     def _lexical(self, batch: _Batch, article_of: np.ndarray, views: list[_ArticleView], out: np.ndarray,
                  col: dict[str, int]) -> None:

@@ -79,7 +79,7 @@ class _CompactTfidf(TfidfVectorizer):
             table = self.__dict__["_ngram_table"] = NgramTable(self.vocabulary_)
         return table
 
-    def transform_read(self, batch) -> "sp.csr_matrix | None":
+    def transform_read(self, batch) -> sp.csr_matrix | None:
         """``transform`` of texts a :class:`~moderate.offtopic.features.RelevanceFeaturizer` has
         read (:meth:`~moderate.offtopic.features.RelevanceFeaturizer.read`): the same matrix, from the
         batch's tokens under this vectorizer's pattern, with no string looked up twice; None

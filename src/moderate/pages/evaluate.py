@@ -147,7 +147,7 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
                          "authors": page_authors, "authors_right": page_authors_ok, "boundary_f1": boundary[-1]})
     precision = tp / n_pred if n_pred else (1.0 if not n_true else 0.0)
     recall = tp / n_true if n_true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = float(pooled_f1(tp, n_pred, n_true))
     interval, site_mean = group_f1_spread(per_page)
     return {
         "pages": len(pages),
@@ -169,7 +169,11 @@ def evaluate_pages(splits: Sequence[PageSplit], pages: Sequence[Any]) -> dict[st
     }
 
 
-def _f1(matched: np.ndarray, predicted: np.ndarray, true: np.ndarray) -> np.ndarray:
+def pooled_f1(matched: Any, predicted: Any, true: Any) -> np.ndarray:
+    """Comment F1 from counts of matched, predicted and true comments (arrays or numbers): a
+    precision of 1 when nothing was predicted and nothing was due, F1 0 when neither side has
+    a match."""
+    matched, predicted, true = (np.asarray(x, dtype=float) for x in (matched, predicted, true))
     precision = np.divide(matched, predicted, out=np.where(true == 0, 1.0, 0.0), where=predicted > 0)
     recall = np.divide(matched, true, out=np.ones_like(matched, dtype=float), where=true > 0)
     total = precision + recall
@@ -195,9 +199,9 @@ def group_f1_spread(per_page: Sequence[dict[str, Any]], n: int = 2000, seed: int
     counts = np.array(list(groups.values()), dtype=float)
     draws = np.random.default_rng(seed).integers(0, len(counts), size=(n, len(counts)))
     summed = counts[draws].sum(axis=1)
-    f1s = _f1(summed[:, 0], summed[:, 1], summed[:, 2])
+    f1s = pooled_f1(summed[:, 0], summed[:, 1], summed[:, 2])
     lo, hi = np.percentile(f1s, [2.5, 97.5])
-    return [float(lo), float(hi)], float(np.mean(_f1(counts[:, 0], counts[:, 1], counts[:, 2])))
+    return [float(lo), float(hi)], float(np.mean(pooled_f1(counts[:, 0], counts[:, 1], counts[:, 2])))
 
 
 def label_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:

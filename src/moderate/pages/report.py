@@ -26,7 +26,7 @@ from moderate.pages.data import (
     scrapinghub_pages,
     trafilatura_pages,
 )
-from moderate.pages.evaluate import evaluate_pages, normalise_text
+from moderate.pages.evaluate import evaluate_pages, normalise_text, pooled_f1
 from moderate.pages.features import page_features
 from moderate.pages.read import page_from_bytes
 from moderate.pages.split import PreparedPage, Splitter, prepare
@@ -147,10 +147,8 @@ def _pooled_f1(rows: list[dict[str, Any]]) -> dict[str, float]:
     tp = sum(r["matched"] for r in rows)
     pred = sum(r["predicted"] for r in rows)
     true = sum(r["true"] for r in rows)
-    p = tp / pred if pred else 1.0
-    r = tp / true if true else 1.0
     authors = sum(row.get("authors", 0) for row in rows)
-    return {"pages": len(rows), "comment_f1": 2 * p * r / (p + r) if p + r else 0.0,
+    return {"pages": len(rows), "comment_f1": float(pooled_f1(tp, pred, true)),
             "author_accuracy": sum(row.get("authors_right", 0) for row in rows) / authors if authors else None}
 
 
