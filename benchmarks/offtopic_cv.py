@@ -136,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
           f"swapped ROC AUC {roc_auc_score(y_swapped[ok], p_swapped[ok]):.4f} "
           f"(cosine {roc_auc_score(y_swapped[ok], cosine[ok]):.4f}, {int(ok.sum())} pairs); "
           f"{time.perf_counter() - started:.0f} s", file=sys.stdout)
+    labels = human["label"].to_numpy()
+    for name, kind in (("off vs on", "off"), ("generic vs on", "generic")):
+        rows = (labels == kind) | (labels == "on")
+        print(f"{name}: head {roc_auc_score(y[rows], oof['head'][rows]):.4f}, comment-only part "
+              f"{roc_auc_score(y[rows], oof['text'][rows]):.4f}, relevance part {roc_auc_score(y[rows], oof['relevance'][rows]):.4f} "
+              f"({int(rows.sum())} pairs)", file=sys.stdout)
     print(f"each comment alone (no discussion): human ROC AUC {roc_auc_score(y, p_alone):.4f}; mean P(off-topic) of the "
           f"on / off rows {oof['head'][y == 0].mean():.3f} / {oof['head'][y == 1].mean():.3f} as trained, "
           f"{p_alone[y == 0].mean():.3f} / {p_alone[y == 1].mean():.3f} alone", file=sys.stdout)

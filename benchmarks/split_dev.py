@@ -1,7 +1,8 @@
 """A development split for the page splitter: train without some dragnet training sites, score on them.
 
     PYTHONPATH=src python benchmarks/split_dev.py [--dev-share 0.25] [--rendered-text N] [--rendered-html N]
-        [--layouts LAYOUT ...] [--json out.json]
+        [--rendered-weight W] [--layouts LAYOUT ...] [--json out.json] [--save labeller.joblib]
+        [--members a.joblib b.joblib ...]
 
 ``moderate evaluate-split`` reports on the held-out sites, which must not steer design choices.
 This script holds out a further share of the *training* sites (chosen by a salted hash of the
@@ -11,7 +12,9 @@ F1 (and the mean of per-site F1s, which one long page cannot dominate) and autho
 the figures a change to the training data (a new rendered layout family, say) can break on real
 pages. ``--layouts`` replaces the rendered training families
 (default: ``synth.TRAIN_LAYOUTS``), so a family can be tried before it joins them. It also
-reports fresh rendered pages of the families trained on. The model is not saved.
+reports fresh rendered pages of the families trained on. The model is saved only with ``--save``;
+``--members`` fits nothing and scores the average of saved labellers (an ensemble of trainings on
+different rendered draws).
 
 A full fit takes about 12 minutes on 2 cores (more when the machine is shared).
 """
@@ -42,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rendered-text", type=int, default=None)
     parser.add_argument("--rendered-html", type=int, default=None)
+    parser.add_argument("--rendered-weight", type=float, default=None,
+                        help="weight of a rendered page against a real one (default: train.RENDERED_WEIGHT)")
     parser.add_argument("--layouts", nargs="+", default=None, help="rendered training families (default: all training ones)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--members", nargs="+", type=Path, default=None,
+                        help="do not fit: score the average of these saved labellers (from --save runs)")
+    parser.add_argument("--save", type=Path, help="also write the fitted line labeller here (joblib), e.g. to compare ensembles")
     args = parser.parse_args(argv)
 
     from moderate.pages import synth
@@ -58,21 +66,35 @@ def main(argv: list[str] | None = None) -> int:
     if held:
         parser.error(f"held-out layout families cannot be trained on: {', '.join(held)}")
     n_text = args.rendered_text or T.DEFAULT_RENDERED_TEXT
+    if args.rendered_weight is not None:
+        T.RENDERED_WEIGHT = args.rendered_weight
     n_html = args.rendered_html or T.DEFAULT_RENDERED_HTML
     started = time.perf_counter()
     dragnet = [p for p in dragnet_pages(args.data_dir) if p.split == "train"]
     dev = [p for p in dragnet if is_dev(p.group, args.dev_share)]
     fit_on = [p for p in dragnet if not is_dev(p.group, args.dev_share)]
     sources = synth.load_sources(args.data_dir)
-    rendered = rendered_pages(n_text, args.seed, layouts, "text", "train", args.data_dir, sources)
-    rendered += rendered_pages(n_html, args.seed + 1, layouts, "html", "train", args.data_dir, sources)
-    sh = [p for p in scrapinghub_pages(args.data_dir) if p.split == "train"]
-    pages = fit_on + rendered + sh
-    print(f"dev: {len(dev)} dragnet pages of {len({p.group for p in dev})} training sites; fitting on "
-          f"{len(fit_on)} dragnet, {len(rendered)} rendered ({len(layouts)} families), {len(sh)} scrapinghub pages",
-          file=sys.stderr)
-    splitter = Splitter(T.fit_splitter(pages, None, args.seed), "dev-fit")
+    if args.members:
+        import joblib
+
+        from moderate.pages.model import LabellerEnsemble
+
+        print(f"dev: {len(dev)} dragnet pages of {len({p.group for p in dev})} training sites; "
+              f"the average of {len(args.members)} saved labellers", file=sys.stderr)
+        splitter = Splitter(LabellerEnsemble([joblib.load(path) for path in args.members]), "dev-ensemble")
+    else:
+        rendered = rendered_pages(n_text, args.seed, layouts, "text", "train", args.data_dir, sources)
+        rendered += rendered_pages(n_html, args.seed + 1, layouts, "html", "train", args.data_dir, sources)
+        sh = [p for p in scrapinghub_pages(args.data_dir) if p.split == "train"]
+        print(f"dev: {len(dev)} dragnet pages of {len({p.group for p in dev})} training sites; fitting on "
+              f"{len(fit_on)} dragnet, {len(rendered)} rendered ({len(layouts)} families), {len(sh)} scrapinghub pages",
+              file=sys.stderr)
+        splitter = Splitter(T.fit_splitter(fit_on + rendered + sh, None, args.seed), "dev-fit")
     fitted = time.perf_counter() - started
+    if args.save:
+        import joblib
+
+        joblib.dump(splitter.labeller, args.save, compress=3)
     sections = {"dragnet_dev": evaluate_pages(_split_labelled(splitter, dev), dev)}
     for name, fmt, seed in (("rendered_text", "text", EVAL_SEED + 2), ("rendered_html", "html", EVAL_SEED + 3)):
         fresh = rendered_pages(150, seed, layouts, fmt, "test", args.data_dir, sources)

@@ -2,10 +2,13 @@
 
 import numpy as np
 
+from moderate import registry
+
 from moderate.pages import labels as L
 from moderate.pages import synth
 from moderate.pages.blocks import text_blocks
 from moderate.pages.features import page_features
+from moderate.pages.model import LabellerEnsemble, LineLabeller
 from moderate.pages.segment import CommentSegmenter
 
 ARTICLE = {
@@ -71,3 +74,47 @@ def test_inline_named_comment_lines():
     for text in ("Update: the mayor resigned", "Note - this is old", "I think: no", "PS: see below", "Nothing here"):
         assert not inline_named(text), text
 
+
+
+# --- an ensemble of line labellers averages its members (probabilities, decoding tables, comment starts)
+
+
+def _data(seeds, layouts=("wordpress", "pipe", "footer")):
+    pages = [_page(layout, seed) for layout in layouts for seed in seeds]
+    X = [x for _, _, x, _ in pages]
+    return pages, X, [labels for _, labels, _, _ in pages]
+
+
+def _fit(seeds, **params):
+    pages, X, y = _data(seeds)
+    return LineLabeller(max_iter=5, max_leaf_nodes=8, stacked=False, **params).fit(
+        X, y, blocks=[b for b, _, _, _ in pages], comment_ids=[ids for _, _, _, ids in pages])
+
+
+def test_ensemble_averages_its_members(tmp_path):
+    a, b = _fit(range(0, 2)), _fit(range(2, 4))
+    pages, X, _ = _data(range(50, 52))
+    one = LabellerEnsemble([a])
+    assert one.predict_pages(X) == a.predict_pages(X)
+    both = LabellerEnsemble([a, b])
+    for pa, pb, pe in zip(a.page_probabilities(X), b.page_probabilities(X), both.page_probabilities(X)):
+        np.testing.assert_allclose(pe, (pa + pb) / 2)
+    np.testing.assert_allclose(both.log_transitions_, (a.log_transitions_ + b.log_transitions_) / 2)
+    assert not np.array_equal(a.log_transitions_, b.log_transitions_)  # the members really differ
+    # comment starts from the mean of the members' start probabilities
+    blocks, labels, feats, _ = pages[0]
+    rows, _ = a.segmenter_._page_rows(blocks, labels, feats)
+    rows = np.vstack(rows)
+    np.testing.assert_allclose(both.segmenter_.start_probabilities(rows),
+                               (a.segmenter_.start_probabilities(rows) + b.segmenter_.start_probabilities(rows)) / 2)
+    _, positions = a.segmenter_._page_rows(blocks, labels, feats)
+    starts = both.segmenter_.starts_pages([(blocks, labels, feats)])[0]
+    assert [starts[i] for i in positions] == list(both.segmenter_.start_probabilities(rows) >= 0.5)
+    # saved and loaded like any splitter (skops allow-list), same output
+    folder = registry.save_model_folder(tmp_path / "splitter-ens", both, {"model_id": "splitter-ens", "kind": "page-splitter"})
+    loaded, _ = registry.load_artifact(folder)
+    assert loaded.predict_pages(X) == both.predict_pages(X)
+    text = "Title of a story\nSome body text that goes on.\nJane says:\nA comment here.\nReply"
+    feats = page_features(text_blocks(text))
+    assert len(loaded.predict_pages([feats])[0]) == 5
+    assert set(loaded.predict_pages([feats])[0]) <= set(L.LINE_LABELS)

@@ -28,6 +28,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--rendered-html", type=int, default=None, metavar="N", help="rendered HTML pages to train on")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="override a LineLabeller parameter, e.g. --param max_iter=300; repeatable")
+    parser.add_argument("--members", type=int, default=1, metavar="N",
+                        help="train N line labellers on different draws of rendered pages (seeds --seed, --seed+1, ...) "
+                             "and average them (default: 1; each takes a full training's time)")
     parser.add_argument("--no-promote", action="store_true", help="write the folder but keep models/splitter/CURRENT")
     parser.add_argument("--segmenter-only", action="store_true",
                         help="keep the current splitter's line classifier (or --splitter's) and refit only the comment "
@@ -53,7 +56,11 @@ def run(args: argparse.Namespace) -> int:
     if not (args.data_dir / "pages" / "annotations" / "dragnet").is_dir():
         raise InputError(f"{args.data_dir}: no pages/annotations/dragnet folder (run from the repository root or pass --data-dir)")
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.members < 1:
+        raise InputError("--members must be at least 1")
     if args.segmenter_only:
+        if args.members != 1:
+            raise InputError("--segmenter-only keeps the line classifier: --members does not apply")
         if params or args.rendered_text is not None or args.rendered_html is not None:
             raise InputError("--segmenter-only keeps the line classifier: --param and --rendered-* do not apply")
         print(refit_segmenter_and_save(args.data_dir, args.models_dir, args.splitter, promote=not args.no_promote, log=log))
@@ -62,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         args.data_dir, args.models_dir, seed=args.seed,
         n_text=DEFAULT_RENDERED_TEXT if args.rendered_text is None else args.rendered_text,
         n_html=DEFAULT_RENDERED_HTML if args.rendered_html is None else args.rendered_html,
-        params=params, promote=not args.no_promote, log=log,
+        params=params, promote=not args.no_promote, log=log, members=args.members,
     )
     print(folder)
     return 0

@@ -24,6 +24,19 @@ from moderate.pages.features import shifted, window_features
 from moderate.pages.labels import LINE_LABELS
 
 K = len(LINE_LABELS)
+#: Rows per ``predict_proba`` call. The booster runs every tree over all the rows it is given, so
+#: a batch of 10,000 blocks x 257 features (20 MB as float64) is read from memory once per tree
+#: (800 trees per step); 512 rows stay in the cache across the trees: 3x faster, same numbers.
+PREDICT_ROWS = 512
+
+
+def chunked_proba(model: Any, X: np.ndarray, rows: int | None = None) -> np.ndarray:
+    """``model.predict_proba(X)``, ``rows`` (default :data:`PREDICT_ROWS`) rows at a time: the
+    same output with much less memory traffic."""
+    rows = rows or PREDICT_ROWS
+    if X.shape[0] <= rows:
+        return model.predict_proba(X)
+    return np.vstack([model.predict_proba(X[i:i + rows]) for i in range(0, X.shape[0], rows)])
 _CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 _SPANS = (5, 20)
 
@@ -72,6 +85,17 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
         self.transition_weight = transition_weight
         self.prior_power = prior_power
         self.random_state = random_state
+
+    def __getstate__(self):
+        from moderate.packing import pack_state
+
+        return pack_state(super().__getstate__())
+
+    def __setstate__(self, state):
+        from moderate.packing import unpack_boosters
+
+        super().__setstate__(state)
+        unpack_boosters(self)
 
     def _booster(self) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
@@ -126,7 +150,7 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
     @staticmethod
     def _full_proba(model: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
         out = np.zeros((X.shape[0], K))
-        out[:, model.classes_] = model.predict_proba(X)
+        out[:, model.classes_] = chunked_proba(model, X)
         return out
 
     def page_probabilities(self, pages: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -134,7 +158,15 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
         sizes = [len(X) for X in pages]
         if not sum(sizes):
             return [np.zeros((0, K)) for _ in pages]
-        Xw = np.vstack([window_features(X) for X in pages])
+        P = self._probabilities(np.vstack([window_features(X) for X in pages]), sizes)
+        out, start = [], 0
+        for size in sizes:
+            out.append(P[start:start + size])
+            start += size
+        return out
+
+    def _probabilities(self, Xw: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+        """Probabilities of the stacked windowed features of pages of ``sizes`` blocks."""
         P = self._full_proba(self.first_, Xw)
         if getattr(self, "second_", None) is not None:
             stacked, start = [], 0
@@ -142,11 +174,7 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
                 stacked.append(_stack_features(P[start:start + size]))
                 start += size
             P = self._full_proba(self.second_, np.hstack([Xw, np.vstack(stacked)]))
-        out, start = [], 0
-        for size in sizes:
-            out.append(P[start:start + size])
-            start += size
-        return out
+        return P
 
     def decode(self, P: np.ndarray) -> np.ndarray:
         """Most likely label sequence (indices) given per-block probabilities."""
@@ -169,6 +197,44 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
 
     def predict_pages(self, pages: Sequence[np.ndarray]) -> list[list[str]]:
         return [[LINE_LABELS[k] for k in self.decode(P)] for P in self.page_probabilities(pages)]
+
+
+class LabellerEnsemble(LineLabeller):
+    """Line labellers trained on different draws of rendered pages, averaged.
+
+    One training leans on the rendered pages it happened to draw: two trainings that differ only
+    in their seed move real-page comment F1 by several points. The ensemble averages its members'
+    per-block probabilities (and decodes with their mean transition, start and prior
+    log-probabilities) and its segmenter averages the members' comment-start probabilities.
+    """
+
+    def __init__(self, members: Sequence[LineLabeller] = ()) -> None:
+        self.members = list(members)
+
+    def fit(self, *args, **kwargs):  # pragma: no cover - members are fitted one by one
+        raise TypeError("LabellerEnsemble is built from fitted LineLabellers: LabellerEnsemble([m1, m2, ...])")
+
+    @property
+    def members(self) -> list[LineLabeller]:
+        return self._members
+
+    @members.setter
+    def members(self, members: list[LineLabeller]) -> None:
+        from moderate.pages.segment import SegmenterEnsemble
+
+        self._members = members
+        if not members:
+            return
+        self.classes_ = members[0].classes_
+        self.transition_weight = members[0].transition_weight
+        self.prior_power = members[0].prior_power
+        for name in ("log_transitions_", "log_start_", "log_prior_"):
+            setattr(self, name, np.mean([getattr(m, name) for m in members], axis=0))
+        segmenters = [m.segmenter_ for m in members if getattr(m, "segmenter_", None) is not None]
+        self.segmenter_ = SegmenterEnsemble(segmenters) if segmenters else None
+
+    def _probabilities(self, Xw: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+        return np.mean([m._probabilities(Xw, sizes) for m in self.members], axis=0)
 
 
 def fit_segmenter(pages: Sequence[np.ndarray], labels: Sequence[Sequence[str]],

@@ -76,6 +76,17 @@ class CommentSegmenter(BaseEstimator):
         self.learning_rate = learning_rate
         self.random_state = random_state
 
+    def __getstate__(self):
+        from moderate.packing import pack_state
+
+        return pack_state(super().__getstate__())
+
+    def __setstate__(self, state):
+        from moderate.packing import unpack_boosters
+
+        super().__setstate__(state)
+        unpack_boosters(self)
+
     @staticmethod
     def _page_rows(blocks, labels, X):
         """Feature rows for every comment block after the first, and their positions."""
@@ -129,6 +140,12 @@ class CommentSegmenter(BaseEstimator):
         ).fit(X_all, np.array(ys), sample_weight=np.array(ws))
         return self
 
+    def start_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Probability that each row's block starts a new comment."""
+        from moderate.pages.model import chunked_proba
+
+        return chunked_proba(self.model_, rows)[:, 1]
+
     def starts_pages(self, pages: Sequence[tuple[list[Block], list[str], np.ndarray]]) -> list[list[bool]]:
         """For every block of every page: True where a new comment starts (one batched call)."""
         outs, all_rows, where = [], [], []
@@ -142,7 +159,17 @@ class CommentSegmenter(BaseEstimator):
             where.extend((k, i) for i in positions)
             outs.append(out)
         if all_rows:
-            p = self.model_.predict_proba(np.vstack(all_rows))[:, 1]
+            p = self.start_probabilities(np.vstack(all_rows))
             for (k, i), prob in zip(where, p):
                 outs[k][i] = bool(prob >= 0.5)
         return outs
+
+
+class SegmenterEnsemble(CommentSegmenter):
+    """Several fitted segmenters whose start probabilities are averaged (the same rows for all)."""
+
+    def __init__(self, members: Sequence[CommentSegmenter] = ()) -> None:
+        self.members = list(members)
+
+    def start_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return np.mean([m.start_probabilities(rows) for m in self.members], axis=0)

@@ -23,7 +23,7 @@ from moderate.pages.data import (
 )
 from moderate.pages.features import feature_names, page_features
 from moderate.pages.labels import LINE_LABELS
-from moderate.pages.model import LineLabeller
+from moderate.pages.model import LabellerEnsemble, LineLabeller
 from moderate.pages.segment import N_FEATURES as SEGMENT_FEATURES
 
 DEFAULT_RENDERED_TEXT = 1200
@@ -96,28 +96,43 @@ def method_digest() -> str:
 def train_and_save(
     data_dir: Path, models_dir: Path, seed: int = 0, n_text: int = DEFAULT_RENDERED_TEXT,
     n_html: int = DEFAULT_RENDERED_HTML, params: dict[str, Any] | None = None, promote: bool = True, log=print,
+    members: int = 1,
 ) -> Path:
+    """Fit the splitter and write its folder. ``members`` > 1: that many line labellers, each on its
+    own draw of rendered pages (seeds ``seed``, ``seed + 1``, ...), averaged
+    (:class:`~moderate.pages.model.LabellerEnsemble`); the page counts in the metadata are one
+    member's."""
     from collections import Counter
 
     from moderate.registry import save_model_folder, set_current
 
     params = dict(params or {})
+    if members < 1:
+        raise ValueError("members must be at least 1")
     started = time.perf_counter()
-    pages = training_pages(data_dir, seed, n_text, n_html, log)
-    counts = Counter(label for p in pages for label in p.labels)
-    log(f"training on {len(pages)} pages, {sum(counts.values())} blocks: " + ", ".join(f"{k} {counts[k]}" for k in LINE_LABELS))
-    model = fit_splitter(pages, params, seed)
+    fitted, prints = [], []
+    for k in range(members):
+        if members > 1:
+            log(f"member {k + 1} of {members} (seed {seed + k})")
+        pages = training_pages(data_dir, seed + k, n_text, n_html, log)
+        counts = Counter(label for p in pages for label in p.labels)
+        log(f"training on {len(pages)} pages, {sum(counts.values())} blocks: " + ", ".join(f"{k} {counts[k]}" for k in LINE_LABELS))
+        fitted.append(fit_splitter(pages, params, seed + k))
+        prints.append(fingerprint(pages, params, seed + k))
+        log(f"fitted in {time.perf_counter() - started:.0f} s")
+    model = fitted[0] if members == 1 else LabellerEnsemble(fitted)
     seconds = time.perf_counter() - started
-    log(f"fitted in {seconds:.0f} s")
-    model_id = f"splitter-{datetime.now(UTC):%Y%m%d}-{fingerprint(pages, params, seed)}"
+    digest = prints[0] if members == 1 else hashlib.sha256(":".join(prints).encode()).hexdigest()[:8]
+    model_id = f"splitter-{datetime.now(UTC):%Y%m%d}-{digest}"
     sources = Counter(p.source for p in pages)
     metadata = {
         "model_id": model_id,
         "kind": "page-splitter",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "labels": list(LINE_LABELS),
-        "params": model.get_params(),
+        "params": fitted[0].get_params(),
         "seed": seed,
+        "members": members,
         "features": feature_names(),
         "training": {
             "pages": dict(sources),
@@ -196,6 +211,13 @@ def splitter_card(metadata: dict[str, Any]) -> str:
         if seg else ""
     )
     blocks = ", ".join(f"{k} {v}" for k, v in t["blocks"].items())
+    n = int(metadata.get("members", 1))
+    ensemble = (
+        f"\nAn average of {n} such labellers and segmenters (`LabellerEnsemble`), each trained on its own draw "
+        f"of rendered pages (seeds {metadata['seed']} to {metadata['seed'] + n - 1}; the page counts below are one "
+        "member's): one training's real-page figures move by several points with the draw alone."
+        if n > 1 else ""
+    )
     return f"""# Model card: {metadata['model_id']} (page splitter)
 
 **What it does.** Labels every block of a scraped page (a text dump's lines or HTML's text
@@ -205,7 +227,7 @@ new comment. `moderate split` / `moderate score` turn that into the article and 
 **Model.** `moderate.pages.model.LineLabeller`: scikit-learn gradient boosting over block
 features plus a window of neighbours, stacked on out-of-fold probabilities of wider context,
 Viterbi decoding with learned transitions; `moderate.pages.segment.CommentSegmenter`
-(gradient boosting) for comment boundaries. Parameters and seed are in `metadata.json`.
+(gradient boosting) for comment boundaries. Parameters and seed are in `metadata.json`.{ensemble}
 
 **Training data** (pages: {pages}; blocks: {blocks}):
 - dragnet gold texts of real 2012 pages, annotated line by line (held-out sites excluded);
