@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         artifact = folder / ARTIFACT_NAME
         with zipfile.ZipFile(artifact) as z:
             files = len(z.namelist())
-        print(f"| {folder.name} | {statistics.median(times):.2f} | {files} | {artifact.stat().st_size / 1e6:.1f} |")
+        print(f"| {folder} | {statistics.median(times):.2f} | {files} | {artifact.stat().st_size / 1e6:.1f} |")
     print(f"Python {platform.python_version()}, {platform.platform()}")
     return 0
 

@@ -51,6 +51,9 @@ class WordNgrams(TfidfVectorizer):
     compresses to a few MB. Behaviour is exactly ``TfidfVectorizer``'s.
     """
 
+    #: :func:`moderate.packing.pack_vocabularies` leaves this class's vocabulary to it
+    saves_vocabulary_itself = True
+
     def __getstate__(self) -> dict:
         state = dict(super().__getstate__())  # a copy: the parent may return __dict__ itself
         vocabulary = state.pop("vocabulary_", None)

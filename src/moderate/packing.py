@@ -7,6 +7,12 @@ took 1.8 s to load, most of it opening them. :class:`PackedTrees` holds all the 
 model in three arrays (plus their sizes); estimators that own boosters pack them in
 ``__getstate__`` (:func:`pack_state`) and unpack them in ``__setstate__`` (:func:`unpack_boosters`).
 The trees, and so every prediction, are the same.
+
+Vectorizers' ``vocabulary_`` dicts are the other bulk: skops writes every term as a node of its
+schema and checks each on loading (the off-topic model's 56,000 terms took seconds).
+:func:`pack_vocabularies` swaps them for :class:`PackedVocabulary` (the terms as one UTF-8
+buffer, their columns as one array) while a model is written, and :func:`unpack_vocabularies`
+swaps them back after loading; in memory and in pickles they stay plain dicts.
 """
 
 from __future__ import annotations
@@ -79,3 +85,66 @@ def unpack_boosters(obj: Any) -> None:
     for value in vars(obj).values():
         for item in value if isinstance(value, list) else (value,):
             restore(item)
+
+
+class PackedVocabulary:
+    """A ``vocabulary_`` dict (term -> column) as a UTF-8 buffer, term lengths and columns, in the dict's order."""
+
+    def __init__(self, vocabulary: dict[str, int] | None = None) -> None:
+        vocabulary = vocabulary or {}
+        encoded = [term.encode("utf-8", "surrogatepass") for term in vocabulary]
+        self.buffer = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+        self.lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+        self.columns = np.array([int(v) for v in vocabulary.values()], dtype=np.int64)
+
+    def unpack(self) -> dict[str, int]:
+        data = self.buffer.tobytes()
+        ends = np.cumsum(self.lengths).tolist()
+        starts = [0, *ends[:-1]]
+        terms = [data[a:b].decode("utf-8", "surrogatepass") for a, b in zip(starts, ends)]
+        return dict(zip(terms, self.columns.tolist()))
+
+
+def _owners(obj: Any, seen: set[int]):
+    """Every scikit-learn or moderate object inside ``obj`` (through attributes, lists, tuples, dicts)."""
+    if id(obj) in seen or obj is None or isinstance(obj, (str, bytes, int, float, np.ndarray)):
+        return
+    seen.add(id(obj))
+    if isinstance(obj, dict):
+        children = list(obj.values())
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        children = list(obj)
+    elif hasattr(obj, "__dict__") and type(obj).__module__.split(".")[0] in ("sklearn", "moderate"):
+        yield obj
+        children = list(vars(obj).values())
+    else:
+        return
+    for child in children:
+        yield from _owners(child, seen)
+
+
+def pack_vocabularies(obj: Any) -> list[tuple[Any, dict]]:
+    """Replace every ``vocabulary_`` dict inside ``obj`` by a :class:`PackedVocabulary`, in place;
+    returns ``(owner, dict)`` pairs for :func:`restore_vocabularies`."""
+    packed = []
+    for owner in _owners(obj, set()):
+        vocabulary = vars(owner).get("vocabulary_")
+        if isinstance(vocabulary, dict) and not getattr(type(owner), "saves_vocabulary_itself", False):
+            owner.vocabulary_ = PackedVocabulary(vocabulary)
+            packed.append((owner, vocabulary))
+    return packed
+
+
+def restore_vocabularies(packed: list[tuple[Any, dict]]) -> None:
+    for owner, vocabulary in packed:
+        owner.vocabulary_ = vocabulary
+
+
+def unpack_vocabularies(obj: Any) -> int:
+    """Turn every :class:`PackedVocabulary` inside a loaded ``obj`` back into a dict; how many."""
+    count = 0
+    for owner in _owners(obj, set()):
+        if isinstance(vars(owner).get("vocabulary_"), PackedVocabulary):
+            owner.vocabulary_ = owner.vocabulary_.unpack()
+            count += 1
+    return count

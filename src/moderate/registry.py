@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from moderate.errors import ModelError
+from moderate.packing import pack_vocabularies, restore_vocabularies, unpack_vocabularies
 
 #: Bumped whenever the folder layout or metadata keys change incompatibly.
 FORMAT_VERSION = 1
@@ -192,6 +193,7 @@ def load_artifact(folder: Path) -> tuple[Any, dict[str, Any]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # sklearn's version warning; reported below instead
             estimator = sio.load(artifact, trusted=untrusted)
+        unpack_vocabularies(estimator)
     except Exception as exc:
         hint = f" ({'; '.join(problems)})" if problems else ""
         raise ModelError(f"cannot load {artifact}: {exc}{hint}") from None
@@ -233,34 +235,6 @@ def runtime_versions() -> dict[str, str]:
     }
 
 
-def plain_vocabularies(obj: Any, _seen: set[int] | None = None) -> int:
-    """Turn the numpy integers of every fitted ``vocabulary_`` dict inside ``obj`` into Python
-    ints, in place; return how many dicts changed.
-
-    scikit-learn's vectorizers leave ``numpy.int64`` values in ``vocabulary_`` once they sort or
-    cut their features, and skops writes each of those as a file of its own inside the model's
-    zip: an off-topic model with 16,600 terms took 3.6 s to load, most of it reading them back.
-    The values index the same columns either way."""
-    seen = _seen if _seen is not None else set()
-    if id(obj) in seen or isinstance(obj, (str, bytes, int, float, np.ndarray)) or obj is None:
-        return 0
-    seen.add(id(obj))
-    changed = 0
-    if isinstance(obj, dict):
-        values = obj.values()
-    elif isinstance(obj, (list, tuple, set, frozenset)):
-        values = obj
-    elif hasattr(obj, "__dict__") and type(obj).__module__.split(".")[0] in ("sklearn", "moderate"):
-        vocabulary = obj.__dict__.get("vocabulary_")
-        if isinstance(vocabulary, dict) and any(isinstance(v, np.integer) for v in vocabulary.values()):
-            obj.vocabulary_ = {term: int(v) for term, v in vocabulary.items()}
-            changed += 1
-        values = list(obj.__dict__.values())
-    else:
-        return 0
-    return changed + sum(plain_vocabularies(v, seen) for v in values)
-
-
 def save_model_folder(
     folder: Path, estimator: Any, metadata: dict[str, Any], card: str | None = None,
     extra_files: Mapping[str, bytes] | None = None,
@@ -275,8 +249,11 @@ def save_model_folder(
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        plain_vocabularies(estimator)
-        sio.dump(estimator, staging / ARTIFACT_NAME, compression=8)
+        packed = pack_vocabularies(estimator)  # one buffer per vocabulary, not a schema node per term
+        try:
+            sio.dump(estimator, staging / ARTIFACT_NAME, compression=8)
+        finally:
+            restore_vocabularies(packed)
         full = {"format_version": FORMAT_VERSION, "versions": runtime_versions(), **metadata}
         write_json(staging / METADATA_NAME, full)
         if card is not None:

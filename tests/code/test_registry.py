@@ -126,27 +126,28 @@ def test_saved_files_follow_the_umask(tmp_path: Path, estimator) -> None:
     assert ((tmp_path / "CURRENT").stat().st_mode & 0o777) == 0o644
 
 
-def test_vocabularies_are_saved_as_plain_ints(tmp_path: Path) -> None:
-    """A vectorizer that cut its features holds numpy ints in ``vocabulary_``; saved as such,
-    skops writes one file per term (an off-topic model took seconds to load). The saved model
-    must hold Python ints and transform exactly as before."""
+def test_vocabularies_are_saved_packed(tmp_path: Path) -> None:
+    """skops writes a dict's every term as a schema node, and a vectorizer that cut its features
+    holds numpy ints (one file each): an off-topic model took seconds to load. Saved, a
+    vocabulary is one buffer; loaded, it is the same dict (plain ints) and transforms the same."""
     import zipfile
 
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    docs = [f"word{i} word{i % 7} shared text number {i % 13}" for i in range(300)]
+    docs = [f"word{i} wörd{i % 7} shared text number {i % 13} \u00e9t\u00e9 \U0001f600{i % 3}" for i in range(300)]
     vectorizer = TfidfVectorizer(max_features=200).fit(docs)  # cutting features sorts: numpy ints
     assert any(isinstance(v, np.integer) for v in vectorizer.vocabulary_.values())
+    original = dict(vectorizer.vocabulary_)
     before = vectorizer.transform(docs).toarray()
-    pipeline = make_pipeline(vectorizer, FunctionTransformer())
-    assert registry.plain_vocabularies(pipeline) == 1
-    assert all(type(v) is int for v in vectorizer.vocabulary_.values())
-    assert registry.plain_vocabularies(pipeline) == 0  # nothing left to change
-    folder = registry.save_model_folder(tmp_path / "m", TfidfVectorizer(max_features=200).fit(docs), {"model_id": "m"})
+    folder = registry.save_model_folder(tmp_path / "m", make_pipeline(vectorizer, FunctionTransformer()), {"model_id": "m"})
+    assert vectorizer.vocabulary_ == original  # the fitted object is left as it was
     with zipfile.ZipFile(folder / registry.ARTIFACT_NAME) as z:
         assert len(z.namelist()) < 20  # not one file per term
+        assert "word17" not in z.read("schema.json").decode()  # nor a schema node per term
     loaded, _ = registry.load_artifact(folder)
-    assert all(type(v) is int for v in loaded.vocabulary_.values())
+    vocabulary = loaded[0].vocabulary_
+    assert vocabulary == original and list(vocabulary) == list(original)
+    assert all(type(v) is int for v in vocabulary.values())
     np.testing.assert_array_equal(loaded.transform(docs).toarray(), before)

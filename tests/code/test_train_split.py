@@ -51,3 +51,29 @@ def test_segmenter_only_refuses_classifier_options(tmp_path):
 
 def test_train_split_rejects_unknown_parameters(tmp_path):
     assert main(["train-split", "--data-dir", str(DATA), "--models-dir", str(tmp_path), "--param", "C=2"]) == 2
+
+
+def test_combine_saved_splitters(tiny_splitter_dir, tmp_path, capsys):
+    """--combine averages saved splitters into a new current folder (two copies of one model: the
+    same labels as the model alone)."""
+    from moderate.pages.model import LabellerEnsemble
+
+    models = tmp_path / "splitter"
+    assert main(["train-split", "--combine", str(tiny_splitter_dir), str(tiny_splitter_dir),
+                 "--models-dir", str(models)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (models / "CURRENT").read_text().strip() == folder.name
+    meta = json.loads((folder / "metadata.json").read_text())
+    assert meta["members"] == 2 and meta["member_models"] == ["splitter-tiny", "splitter-tiny"]
+    from moderate.pages.train import splitter_card
+
+    card = splitter_card({**meta, "training": {"pages": {}, "blocks": {}, "rendered_text_pages": 1,
+                                               "rendered_html_pages": 1, "rendered_weight": 0.5}, "licence_note": ""})
+    assert "An average of 2" in card and "splitter-tiny, splitter-tiny" in card
+    combined, alone = Splitter.load(models), Splitter.load(tiny_splitter_dir)
+    assert isinstance(combined.labeller, LabellerEnsemble)
+    page = "Council approves new budget\nBy Jane Doe | 3 March 2014\nThe council approved it.\nSarah says:\nGreat news.\nReply"
+    assert combined.split_text(page).to_dict() == alone.split_text(page).to_dict()
+    assert main(["train-split", "--combine", str(tiny_splitter_dir), "--models-dir", str(models)]) == 2
+    assert main(["train-split", "--combine", str(tiny_splitter_dir), str(tiny_splitter_dir), "--members", "2",
+                 "--models-dir", str(models)]) == 2

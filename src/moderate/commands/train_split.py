@@ -31,6 +31,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--members", type=int, default=1, metavar="N",
                         help="train N line labellers on different draws of rendered pages (seeds --seed, --seed+1, ...) "
                              "and average them (default: 1; each takes a full training's time)")
+    parser.add_argument("--combine", nargs="+", type=Path, default=None, metavar="FOLDER",
+                        help="train nothing: average these saved splitters (trained with different --seed) into a new folder")
     parser.add_argument("--no-promote", action="store_true", help="write the folder but keep models/splitter/CURRENT")
     parser.add_argument("--segmenter-only", action="store_true",
                         help="keep the current splitter's line classifier (or --splitter's) and refit only the comment "
@@ -58,6 +60,15 @@ def run(args: argparse.Namespace) -> int:
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     if args.members < 1:
         raise InputError("--members must be at least 1")
+    if args.combine is not None:
+        if args.segmenter_only or args.members != 1 or params or args.rendered_text is not None or args.rendered_html is not None:
+            raise InputError("--combine trains nothing: --segmenter-only, --members, --param and --rendered-* do not apply")
+        if len(args.combine) < 2:
+            raise InputError("--combine needs at least two splitter folders")
+        from moderate.pages.train import combine_and_save
+
+        print(combine_and_save(args.combine, args.models_dir, promote=not args.no_promote, log=log))
+        return 0
     if args.segmenter_only:
         if args.members != 1:
             raise InputError("--segmenter-only keeps the line classifier: --members does not apply")

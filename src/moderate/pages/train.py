@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from moderate.errors import InputError
 from moderate.pages.data import (
     LabelledPage,
     dragnet_pages,
@@ -133,6 +134,7 @@ def train_and_save(
         "params": fitted[0].get_params(),
         "seed": seed,
         "members": members,
+        "member_seeds": [seed + k for k in range(members)],
         "features": feature_names(),
         "training": {
             "pages": dict(sources),
@@ -200,6 +202,49 @@ def refit_segmenter_and_save(
     return folder
 
 
+def combine_and_save(folders: list[Path], models_dir: Path, promote: bool = True, log=print) -> Path:
+    """Average saved splitters (each trained on its own draw of rendered pages, e.g. on different
+    machines) into one :class:`~moderate.pages.model.LabellerEnsemble` folder; members that are
+    ensembles themselves contribute their members."""
+    from moderate.pages.split import Splitter
+    from moderate.registry import save_model_folder, set_current
+
+    if len(folders) < 2:
+        raise InputError("combining needs at least two splitter folders")
+    splitters = [Splitter.load(folder) for folder in folders]
+    labellers, seeds = [], []
+    for splitter in splitters:
+        labeller, meta = splitter.labeller, splitter.metadata
+        if meta.get("kind") != "page-splitter":
+            raise InputError(f"{splitter.model_id} is not a page splitter (kind {meta.get('kind')!r})")
+        if isinstance(labeller, LabellerEnsemble):
+            labellers.extend(labeller.members)
+            seeds.extend(meta.get("member_seeds", [meta.get("seed")] * len(labeller.members)))
+        else:
+            labellers.append(labeller)
+            seeds.append(meta.get("seed"))
+    if len(set(seeds)) < len(seeds):
+        log(f"warning: members share a seed ({seeds}): they saw the same rendered pages")
+    ids = [splitter.model_id for splitter in splitters]
+    digest = hashlib.sha256(("combined:" + ":".join(ids)).encode()).hexdigest()[:8]
+    model_id = f"splitter-{datetime.now(UTC):%Y%m%d}-{digest}"
+    metadata = {
+        **splitters[0].metadata,
+        "model_id": model_id,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "members": len(labellers),
+        "member_seeds": seeds,
+        "member_models": ids,
+    }
+    metadata.pop("segmenter", None)
+    card = splitter_card(metadata) if "training" in metadata else None  # folders made by train-split have it
+    folder = save_model_folder(models_dir / model_id, LabellerEnsemble(labellers), metadata, card=card)
+    if promote:
+        set_current(models_dir, model_id)
+    log(f"saved {folder}: the average of {', '.join(ids)}{' (now CURRENT)' if promote else ''}")
+    return folder
+
+
 def splitter_card(metadata: dict[str, Any]) -> str:
     """The splitter's MODEL_CARD.md, from its metadata."""
     t = metadata["training"]
@@ -212,10 +257,12 @@ def splitter_card(metadata: dict[str, Any]) -> str:
     )
     blocks = ", ".join(f"{k} {v}" for k, v in t["blocks"].items())
     n = int(metadata.get("members", 1))
+    seeds = ", ".join(str(x) for x in metadata.get("member_seeds", []))
+    combined = ", ".join(metadata.get("member_models", []))
     ensemble = (
         f"\nAn average of {n} such labellers and segmenters (`LabellerEnsemble`), each trained on its own draw "
-        f"of rendered pages (seeds {metadata['seed']} to {metadata['seed'] + n - 1}; the page counts below are one "
-        "member's): one training's real-page figures move by several points with the draw alone."
+        f"of rendered pages (seeds {seeds}{'; the models ' + combined if combined else ''}; the page counts below "
+        "are one member's): one training's real-page figures move by several points with the draw alone."
         if n > 1 else ""
     )
     return f"""# Model card: {metadata['model_id']} (page splitter)
