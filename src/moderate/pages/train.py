@@ -112,14 +112,14 @@ def train_and_save(
         raise ValueError("members must be at least 1")
     started = time.perf_counter()
     fitted, prints = [], []
-    for k in range(members):
+    for member in range(members):
         if members > 1:
-            log(f"member {k + 1} of {members} (seed {seed + k})")
-        pages = training_pages(data_dir, seed + k, n_text, n_html, log)
+            log(f"member {member + 1} of {members} (seed {seed + member})")
+        pages = training_pages(data_dir, seed + member, n_text, n_html, log)
         counts = Counter(label for p in pages for label in p.labels)
         log(f"training on {len(pages)} pages, {sum(counts.values())} blocks: " + ", ".join(f"{k} {counts[k]}" for k in LINE_LABELS))
-        fitted.append(fit_splitter(pages, params, seed + k))
-        prints.append(fingerprint(pages, params, seed + k))
+        fitted.append(fit_splitter(pages, params, seed + member))
+        prints.append(fingerprint(pages, params, seed + member))
         log(f"fitted in {time.perf_counter() - started:.0f} s")
     model = fitted[0] if members == 1 else LabellerEnsemble(fitted)
     seconds = time.perf_counter() - started
