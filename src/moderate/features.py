@@ -51,7 +51,7 @@ class WordNgrams(TfidfVectorizer):
     compresses to a few MB. Behaviour is exactly ``TfidfVectorizer``'s.
     """
 
-    #: :func:`moderate.packing.pack_vocabularies` leaves this class's vocabulary to it
+    #: :func:`moderate.packing.pack_for_saving` leaves this class's vocabulary to it
     saves_vocabulary_itself = True
 
     def __getstate__(self) -> dict:

@@ -1,23 +1,24 @@
-"""Saving gradient-boosted models compactly.
+"""Writing models compactly: what skops would otherwise store as thousands of entries.
 
-A fitted ``HistGradientBoostingClassifier`` keeps each tree as a ``TreePredictor`` holding three
-small arrays, and skops writes every array as a file of its own in the model's zip: the page
-splitter (three boosters of 100 rounds x 8 classes, plus its segmenter) held 5,959 arrays and
-took 1.8 s to load, most of it opening them. :class:`PackedTrees` holds all the trees of one
-model in three arrays (plus their sizes); estimators that own boosters pack them in
-``__getstate__`` (:func:`pack_state`) and unpack them in ``__setstate__`` (:func:`unpack_boosters`).
-The trees, and so every prediction, are the same.
+skops writes every array of a model as a file of its own in the model's zip and every dict
+entry as a node of its schema, and checks each one on loading. Two kinds of state made that slow:
 
-Vectorizers' ``vocabulary_`` dicts are the other bulk: skops writes every term as a node of its
-schema and checks each on loading (the off-topic model's 56,000 terms took seconds).
-:func:`pack_vocabularies` swaps them for :class:`PackedVocabulary` (the terms as one UTF-8
-buffer, their columns as one array) while a model is written, and :func:`unpack_vocabularies`
-swaps them back after loading; in memory and in pickles they stay plain dicts.
+* a fitted ``HistGradientBoostingClassifier`` keeps each tree as a ``TreePredictor`` holding three
+  small arrays: the page splitter (three boosters of 100 rounds x 8 classes, plus its segmenter)
+  held 5,963 arrays and took 1.8 s to load. :class:`PackedTrees` holds all the trees of one
+  booster in three arrays plus their sizes;
+* a vectorizer's ``vocabulary_`` dict: the off-topic model's 56,000 terms (with numpy-int values,
+  a file each) took 4 s. :class:`PackedVocabulary` holds one as a UTF-8 buffer and two arrays.
+
+:func:`pack_for_saving` swaps both in, in place, while :func:`moderate.registry.save_model_folder`
+writes a model (and :func:`restore` swaps the originals back); :func:`unpack_loaded` undoes it
+after :func:`moderate.registry.load_artifact` has read one. In memory and in pickles a model is
+unchanged, and so is every prediction.
 """
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -54,39 +55,6 @@ def _concat(arrays: list[np.ndarray]) -> np.ndarray | None:
     return np.ascontiguousarray(np.concatenate(arrays)) if arrays else None
 
 
-def _is_booster(value: Any) -> bool:
-    return isinstance(getattr(value, "_predictors", None), list) and hasattr(value, "_bin_mapper")
-
-
-def pack_state(state: dict[str, Any]) -> dict[str, Any]:
-    """``state`` (an estimator's ``__dict__`` or ``__getstate__()``) with every fitted booster among
-    its values, directly or in a list, replaced by a shallow copy whose trees are packed."""
-    def packed(value: Any) -> Any:
-        if _is_booster(value):
-            value = copy.copy(value)
-            value._predictors = PackedTrees(value._predictors)
-        return value
-
-    out = dict(state)
-    for key, value in state.items():
-        if isinstance(value, list):
-            out[key] = [packed(v) for v in value]
-        else:
-            out[key] = packed(value)
-    return out
-
-
-def unpack_boosters(obj: Any) -> None:
-    """Undo :func:`pack_state` on ``obj``'s attributes, in place (models saved unpacked load as they are)."""
-    def restore(value: Any) -> None:
-        if isinstance(getattr(value, "_predictors", None), PackedTrees):
-            value._predictors = value._predictors.unpack()
-
-    for value in vars(obj).values():
-        for item in value if isinstance(value, list) else (value,):
-            restore(item)
-
-
 class PackedVocabulary:
     """A ``vocabulary_`` dict (term -> column) as a UTF-8 buffer, term lengths and columns, in the dict's order."""
 
@@ -105,8 +73,9 @@ class PackedVocabulary:
         return dict(zip(terms, self.columns.tolist()))
 
 
-def _owners(obj: Any, seen: set[int]):
-    """Every scikit-learn or moderate object inside ``obj`` (through attributes, lists, tuples, dicts)."""
+def _owners(obj: Any, seen: set[int]) -> Iterator[Any]:
+    """Every scikit-learn or moderate object inside ``obj`` (through attributes, lists, tuples,
+    dicts; not into vocabularies, whose values are only column numbers)."""
     if id(obj) in seen or obj is None or isinstance(obj, (str, bytes, int, float, np.ndarray)):
         return
     seen.add(id(obj))
@@ -116,35 +85,51 @@ def _owners(obj: Any, seen: set[int]):
         children = list(obj)
     elif hasattr(obj, "__dict__") and type(obj).__module__.split(".")[0] in ("sklearn", "moderate"):
         yield obj
-        children = list(vars(obj).values())
+        children = [value for name, value in vars(obj).items() if name != "vocabulary_"]
     else:
         return
     for child in children:
         yield from _owners(child, seen)
 
 
-def pack_vocabularies(obj: Any) -> list[tuple[Any, dict]]:
-    """Replace every ``vocabulary_`` dict inside ``obj`` by a :class:`PackedVocabulary`, in place;
-    returns ``(owner, dict)`` pairs for :func:`restore_vocabularies`."""
+def _packable(owner: Any) -> tuple[str, type] | None:
+    """The attribute of ``owner`` to pack and how, if any."""
+    state = vars(owner)
+    if isinstance(state.get("_predictors"), list) and "_bin_mapper" in state:
+        return "_predictors", PackedTrees
+    # WordNgrams (the incivility model's) writes its vocabulary as arrays itself
+    if isinstance(state.get("vocabulary_"), dict) and not getattr(type(owner), "saves_vocabulary_itself", False):
+        return "vocabulary_", PackedVocabulary
+    return None
+
+
+def pack_for_saving(obj: Any) -> list[tuple[Any, str, Any]]:
+    """Pack every booster's trees and every vocabulary inside ``obj``, in place; returns what
+    :func:`restore` needs to put the originals back."""
     packed = []
     for owner in _owners(obj, set()):
-        vocabulary = vars(owner).get("vocabulary_")
-        if isinstance(vocabulary, dict) and not getattr(type(owner), "saves_vocabulary_itself", False):
-            owner.vocabulary_ = PackedVocabulary(vocabulary)
-            packed.append((owner, vocabulary))
+        how = _packable(owner)
+        if how is not None:
+            name, kind = how
+            original = getattr(owner, name)
+            setattr(owner, name, kind(original))
+            packed.append((owner, name, original))
     return packed
 
 
-def restore_vocabularies(packed: list[tuple[Any, dict]]) -> None:
-    for owner, vocabulary in packed:
-        owner.vocabulary_ = vocabulary
+def restore(packed: list[tuple[Any, str, Any]]) -> None:
+    for owner, name, original in packed:
+        setattr(owner, name, original)
 
 
-def unpack_vocabularies(obj: Any) -> int:
-    """Turn every :class:`PackedVocabulary` inside a loaded ``obj`` back into a dict; how many."""
+def unpack_loaded(obj: Any) -> int:
+    """Turn every :class:`PackedTrees` and :class:`PackedVocabulary` inside a loaded ``obj`` back
+    into what the estimators expect, in place; how many were unpacked (models written before
+    packing have none)."""
     count = 0
     for owner in _owners(obj, set()):
-        if isinstance(vars(owner).get("vocabulary_"), PackedVocabulary):
-            owner.vocabulary_ = owner.vocabulary_.unpack()
-            count += 1
+        for name, value in list(vars(owner).items()):
+            if isinstance(value, (PackedTrees, PackedVocabulary)):
+                setattr(owner, name, value.unpack())
+                count += 1
     return count

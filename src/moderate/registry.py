@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from moderate.errors import ModelError
-from moderate.packing import pack_vocabularies, restore_vocabularies, unpack_vocabularies
+from moderate.packing import pack_for_saving, restore, unpack_loaded
 
 #: Bumped whenever the folder layout or metadata keys change incompatibly.
 FORMAT_VERSION = 1
@@ -193,7 +193,7 @@ def load_artifact(folder: Path) -> tuple[Any, dict[str, Any]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # sklearn's version warning; reported below instead
             estimator = sio.load(artifact, trusted=untrusted)
-        unpack_vocabularies(estimator)
+        unpack_loaded(estimator)
     except Exception as exc:
         hint = f" ({'; '.join(problems)})" if problems else ""
         raise ModelError(f"cannot load {artifact}: {exc}{hint}") from None
@@ -249,11 +249,11 @@ def save_model_folder(
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        packed = pack_vocabularies(estimator)  # one buffer per vocabulary, not a schema node per term
+        packed = pack_for_saving(estimator)  # trees and vocabularies as a few arrays (moderate.packing)
         try:
             sio.dump(estimator, staging / ARTIFACT_NAME, compression=8)
         finally:
-            restore_vocabularies(packed)
+            restore(packed)
         full = {"format_version": FORMAT_VERSION, "versions": runtime_versions(), **metadata}
         write_json(staging / METADATA_NAME, full)
         if card is not None:

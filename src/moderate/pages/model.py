@@ -37,6 +37,8 @@ def chunked_proba(model: Any, X: np.ndarray, rows: int | None = None) -> np.ndar
     if X.shape[0] <= rows:
         return model.predict_proba(X)
     return np.vstack([model.predict_proba(X[i:i + rows]) for i in range(0, X.shape[0], rows)])
+
+
 _CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 _SPANS = (5, 20)
 
@@ -85,17 +87,6 @@ class LineLabeller(ClassifierMixin, BaseEstimator):
         self.transition_weight = transition_weight
         self.prior_power = prior_power
         self.random_state = random_state
-
-    def __getstate__(self):
-        from moderate.packing import pack_state
-
-        return pack_state(super().__getstate__())
-
-    def __setstate__(self, state):
-        from moderate.packing import unpack_boosters
-
-        super().__setstate__(state)
-        unpack_boosters(self)
 
     def _booster(self) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(

@@ -76,17 +76,6 @@ class CommentSegmenter(BaseEstimator):
         self.learning_rate = learning_rate
         self.random_state = random_state
 
-    def __getstate__(self):
-        from moderate.packing import pack_state
-
-        return pack_state(super().__getstate__())
-
-    def __setstate__(self, state):
-        from moderate.packing import unpack_boosters
-
-        super().__setstate__(state)
-        unpack_boosters(self)
-
     @staticmethod
     def _page_rows(blocks, labels, X):
         """Feature rows for every comment block after the first, and their positions."""
