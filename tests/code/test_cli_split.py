@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from moderate.cli import main
-from moderate.pages.split import Splitter
+from moderate.pages.split import Splitter, prepare
 from moderate.score import score_files
 
 PAGE = """Council approves new budget for 7 parks
@@ -89,18 +89,59 @@ def test_score_refuses_mixing_pages_and_tables(pages, tmp_path, fake_model):
 
 
 def test_parallel_preparation_matches_serial(tiny_splitter_dir, monkeypatch):
+    from joblib.externals import loky
+
     from moderate.pages.read import page_from_bytes
     from moderate.pages.split import PARALLEL_MIN_PAGES
 
     splitter = Splitter.load(tiny_splitter_dir)
-    raws = [page_from_bytes(PAGE.replace("7 parks", f"{k} parks").encode(), f"p{k}") for k in range(PARALLEL_MIN_PAGES + 6)]
-    import joblib
+    n = 2 * PARALLEL_MIN_PAGES + 6
+    raws = [page_from_bytes(PAGE.replace("7 parks", f"{k} parks").encode(), f"p{k}") for k in range(n)]
 
     def no_workers(*args, **kwargs):
         raise AssertionError("n_jobs=1 must not start worker processes")
 
     with monkeypatch.context() as patch:
-        patch.setattr(joblib, "Parallel", no_workers)
+        patch.setattr(loky, "get_reusable_executor", no_workers)
         serial = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=1)]
-    parallel = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=2)]
-    assert parallel == serial
+    assert [s["source"] for s in serial] == [f"p{k}" for k in range(n)]
+    # one batch on workers; then two batches, the second prepared while the first is labelled,
+    # and a tail too small for workers
+    assert [s.to_dict() for s in splitter.split_raw(raws, n_jobs=2)] == serial
+    assert [s.to_dict() for s in splitter.split_raw(iter(raws), batch_size=PARALLEL_MIN_PAGES, n_jobs=2)] == serial
+
+
+def test_chunks_no_worker_started_are_split_here(tiny_splitter_dir):
+    """A batch's unstarted chunks (their futures still cancellable) are split by the caller, in order."""
+    from moderate.pages.read import page_from_bytes
+    from moderate.pages.split import _Batch
+
+    splitter = Splitter.load(tiny_splitter_dir)
+    raws = [page_from_bytes(PAGE.replace("7 parks", f"{k} parks").encode(), f"p{k}") for k in range(6)]
+    expected = [s.to_dict() for s in splitter.split_raw(raws, n_jobs=1)]
+
+    class Started:  # a chunk a worker has taken: not cancellable, its result comes from the worker
+        def __init__(self, chunk):
+            self.value = splitter.split_prepared([prepare(raw) for raw in chunk])
+
+        def cancel(self):
+            return False
+
+        def result(self):
+            return self.value
+
+    class Waiting:  # a chunk still queued
+        cancelled = False
+
+        def cancel(self):
+            self.cancelled = True
+            return True
+
+        def result(self):
+            raise AssertionError("a cancelled chunk's result is never asked for")
+
+    batch = _Batch(splitter, raws, 1, None)
+    batch.chunks = [raws[0:2], raws[2:4], raws[4:6]]
+    batch.futures = [Started(raws[0:2]), Waiting(), Waiting()]
+    assert [s.to_dict() for s in batch.result()] == expected
+    assert batch.futures[1].cancelled and batch.futures[2].cancelled

@@ -1,6 +1,10 @@
 """Dates in pages: page-level day/month order, clocks, worded and relative dates."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from moderate.pages.dates import DateReader, date_facts, date_spans
+from moderate.pages.resources import load_phrases
 
 
 def test_day_first_when_the_page_proves_it():
@@ -46,3 +50,25 @@ def test_date_facts_and_spans():
     (a, b), = date_spans(text)
     assert text[a:b].startswith("7/25/2017")
     assert not date_facts("I paid 3/4 of the price in 2012 for 10 apples").time
+
+
+RELATIVE_WORDS = ["3 years ago", "vor 2 Tagen", "il y a 5 heures", "hace 3 días", "há 2 horas", "2 uur geleden",
+                  "Yesterday", "TODAY", "just now", "Hier", "hoy", "5 ore fa", "3h", "12 min", "2 wk", "An hour AGO"]
+
+
+@given(st.text(max_size=30), st.sampled_from(RELATIVE_WORDS), st.text(max_size=30))
+def test_the_cheap_relative_time_test_never_hides_one(before, phrase, after):
+    """The substring tests that guard the big relative-time pattern let every match through."""
+    from moderate.pages.dates import _ANY_DIGIT, _relative_hint, _relative_pattern
+
+    for text in (before + phrase + after, before + " " + phrase + " " + after, phrase):
+        if _relative_pattern().search(text):
+            assert _relative_hint(text.lower(), _ANY_DIGIT.search(text) is not None), text
+
+
+@given(st.text(max_size=20), st.sampled_from(sorted(load_phrases("weekdays"))), st.text(max_size=20))
+def test_the_weekday_stems_cover_every_weekday(before, day, after):
+    from moderate.pages.dates import _weekday_stems
+
+    text = (before + " " + day + " " + after).lower()
+    assert any(stem in text for stem in _weekday_stems())

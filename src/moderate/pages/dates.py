@@ -89,12 +89,25 @@ def date_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ANY_DIGIT = re.compile(r"\d")
-#: Cheap test for the words every non-numeric relative time contains (checked before the big pattern).
-_RELATIVE_HINT = re.compile(
-    r"ago|vor |il y a|hace|há |geleden|atrás|\bfa\b|yesterday|today|just now|gestern|heute|\bhier\b|aujourd|ayer|\bhoy\b|"
-    r"ieri|oggi|gisteren|vandaag|ontem|hoje|\d\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)\b",
-    re.IGNORECASE,
+#: Cheap tests before the big relative-time pattern, on the lower-cased line: a word that every
+#: non-numeric relative time contains, or a number with a unit ("3h", "2 d").
+_RELATIVE_HINT_WORDS = (
+    "ago", "vor ", "il y a", "hace", "há ", "geleden", "atrás", "yesterday", "today", "just now", "gestern", "heute",
+    "aujourd", "ayer", "ieri", "oggi", "gisteren", "vandaag", "ontem", "hoje",
 )
+_RELATIVE_HINT_BOUNDED = re.compile(r"\b(?:fa|hier|hoy)\b")
+_RELATIVE_HINT_UNIT = re.compile(r"\d\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)\b")
+
+
+def _relative_hint(lowered: str, has_digit: bool) -> bool:
+    """Whether a lower-cased line may hold a relative time (substring tests first: they are fast)."""
+    if any(map(lowered.__contains__, _RELATIVE_HINT_WORDS)):
+        return True
+    if ("fa" in lowered or "hier" in lowered or "hoy" in lowered) and _RELATIVE_HINT_BOUNDED.search(lowered):
+        return True
+    return has_digit and _RELATIVE_HINT_UNIT.search(lowered) is not None
+
+
 _CAPITAL = re.compile(r"\b[A-ZÀ-Þ]")
 #: Words, with camel case split so that a month glued to a name ("KellyOctober") is seen.
 _ALPHA = re.compile(r"[A-ZÀ-Þ]?[^\W\d_A-ZÀ-Þ]+|[A-ZÀ-Þ]+(?![^\W\d_A-ZÀ-Þ])")
@@ -105,12 +118,27 @@ def _month_words() -> frozenset[str]:
     return frozenset(load_months())
 
 
+@cache
+def _weekday_stems() -> tuple[str, ...]:
+    """The weekday words that contain no shorter one ("mon" covers "monday" and "montag"): a
+    line without any of them has no weekday."""
+    words = load_phrases("weekdays")
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _ALPHA.findall(text))
+
+
 @lru_cache(maxsize=65536)
 def _scan(text: str) -> tuple[DateFacts, tuple[tuple[int, int], ...]]:
     """Date facts and spans of a line (cached: pages repeat lines, and several steps ask)."""
     spans: list[tuple[int, int]] = []
     numeric = worded = time = ampm = relative = weekday = year = False
-    if _ANY_DIGIT.search(text):
+    lowered = text.lower()
+    words: frozenset[str] | None = None
+    has_digit = _ANY_DIGIT.search(text) is not None
+    if has_digit:
         for m in NUMERIC_DATE.finditer(text):
             numeric = True
             spans.append(m.span())
@@ -118,8 +146,8 @@ def _scan(text: str) -> tuple[DateFacts, tuple[tuple[int, int], ...]]:
             numeric = True
             spans.append(m.span())
         day_first, month_first, month_only = _month_patterns()
-        words = {w.lower() for w in _ALPHA.findall(text)}
-        has_month = bool(_month_words() & words)
+        words = _words(text)
+        has_month = not _month_words().isdisjoint(words)
         for pattern in (day_first, month_first) if has_month else ():
             for m in pattern.finditer(text):
                 worded = True
@@ -138,15 +166,18 @@ def _scan(text: str) -> tuple[DateFacts, tuple[tuple[int, int], ...]]:
             time = ampm = True
             spans.append(m.span())
         year = bool(YEAR.search(text))
-    if _RELATIVE_HINT.search(text):
+    if _relative_hint(lowered, has_digit):
         for m in _relative_pattern().finditer(text):
             relative = True
             spans.append(m.span())
-    if _CAPITAL.search(text) and load_phrases("weekdays") & {w.lower() for w in _ALPHA.findall(text)}:
-        for m in _weekday_pattern().finditer(text):
-            if m.group(0)[:1].isupper():
-                weekday = True
-                spans.append(m.span())
+    if _CAPITAL.search(text) and any(map(lowered.__contains__, _weekday_stems())):
+        if words is None:
+            words = _words(text)
+        if not load_phrases("weekdays").isdisjoint(words):
+            for m in _weekday_pattern().finditer(text):
+                if m.group(0)[:1].isupper():
+                    weekday = True
+                    spans.append(m.span())
     return DateFacts(numeric, worded, time, ampm, relative, weekday, year, _covered(spans)), tuple(spans)
 
 

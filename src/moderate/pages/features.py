@@ -33,6 +33,8 @@ _BULLET = re.compile(r"^[-–—•·*>»›]\s")
 _HANDLE = re.compile(r"^[@]?[A-Za-z][A-Za-z0-9_.\-]*\d+[A-Za-z0-9_.]*$|^[a-z]+[A-Z][A-Za-z]+$|^[A-Za-z]+_[A-Za-z0-9_]+$")
 _SENT_END = ('.', '!', '?', '…', '"', '”', '’', ')', "'")
 _DIGITS = re.compile(r"\d+")
+#: A line that starts with up to four capitalised words and a separator, "says", "wrote" or "on".
+_NAME_LEAD = re.compile(r"^([A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s*(?:[|•·:,–—-]|says|wrote|on\b|\(|$)")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
 _DIGIT = re.compile(r"\d")
@@ -68,7 +70,9 @@ _COMMENT_WORDS = frozenset({
 })
 
 
+@lru_cache(maxsize=65536)
 def _norm_line(text: str) -> str:
+    """Lower case, digits and punctuation gone, spaces collapsed (cached: each line is asked twice)."""
     t = _DIGITS.sub(" ", text.lower())
     t = _NONWORD.sub(" ", t)
     return " ".join(t.split())
@@ -156,7 +160,7 @@ def text_features(text: str) -> tuple[float, ...]:
     """Facts about one block's text alone (cached: the same lines recur across pages)."""
     n = len(text)
     words = _WORD.findall(text)
-    lower_words = [w.lower() for w in words]
+    lower_words = list(map(str.lower, words))
     nw = len(words)
     head = text[:500]  # character shares are stable on a prefix; long lines cost no more
     nh = len(head)
@@ -173,7 +177,7 @@ def text_features(text: str) -> tuple[float, ...]:
     boiler_hits = _phrase_hits(lower_words, _boilerplate())
     header_hits = sum(map(_header_words().__contains__, lower_words))
     header_end = 1.0 if lower_words and lower_words[-1] in _HEADER_END else 0.0
-    lead = re.match(r"^([A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s*(?:[|•·:,–—-]|says|wrote|on\b|\(|$)", text)
+    lead = n < 120 and _NAME_LEAD.match(text) is not None
     name_like = 1.0 if (1 <= nw <= 4 and n <= 40 and not stripped.endswith(_SENT_END[:3]) and (titled == nw or _HANDLE.match(text.strip()))) else 0.0
     long_words = sum(map((7).__le__, map(len, words)))
     first_person = sum(map(_FIRST_PERSON.__contains__, lower_words))
@@ -185,10 +189,10 @@ def text_features(text: str) -> tuple[float, ...]:
         1.0 if _BULLET.match(text) else 0.0, float(len(_SEP.findall(text))), 1.0 if _URL.search(text) else 0.0,
         titled / nw if nw else 0.0, 1.0 if text[:1].isupper() else 0.0,
         1.0 if letters >= 3 and upper == letters else 0.0, 1.0 if _PAREN_DIGITS.search(text) else 0.0,
-        1.0 if lead and n < 120 else 0.0,
+        1.0 if lead else 0.0,
         float(facts.numeric), float(facts.worded), float(facts.time), float(facts.ampm), float(facts.relative),
         facts.covered / min(n, 300) if n else 0.0, float(facts.weekday), float(facts.year), float(min(header_hits, 5)), header_end,
-        furniture_line, furniture_frac, 1.0 if _VOTE.search(text) and n < 30 else 0.0, float(min(boiler_hits, 5)),
+        furniture_line, furniture_frac, 1.0 if n < 30 and _VOTE.search(text) else 0.0, float(min(boiler_hits, 5)),
         1.0 if norm and norm in _boilerplate() else 0.0, 1.0 if "©" in text or "(c)" in text.lower() else 0.0,
         1.0 if _COUNT_LINE.match(text.strip()) and n < 40 else 0.0, 1.0 if nw <= 3 else 0.0, name_like,
         1.0 if _HANDLE.match(text.strip()) else 0.0,
@@ -204,6 +208,7 @@ def clear_caches() -> None:
     from moderate.pages.dates import _scan
 
     text_features.cache_clear()
+    _norm_line.cache_clear()
     _scan.cache_clear()
 
 
@@ -215,7 +220,7 @@ _SECOND_PERSON = frozenset({"you", "your", "you're", "u"})
 
 
 def _word_set(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(text))
+    return frozenset(map(str.lower, _WORD.findall(text)))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -7,9 +7,14 @@ hundreds of pages per second possible).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import tempfile
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +51,74 @@ def prepare(raw: RawPage) -> PreparedPage:
     return PreparedPage(raw, blocks, page_features(blocks, is_html=raw.fmt == HTML, doc_title=title))
 
 
-#: Batches smaller than this are prepared in this process (worker start-up would cost more).
+#: Batches smaller than this are split in this process (worker start-up would cost more).
 PARALLEL_MIN_PAGES = 64
 
 
-def _prepare_all(raws: list[RawPage], n_jobs: int | None) -> list[PreparedPage]:
-    jobs = (os.cpu_count() or 1) if n_jobs in (None, -1) else max(int(n_jobs), 1)
-    if jobs == 1 or len(raws) < PARALLEL_MIN_PAGES:
-        return [prepare(raw) for raw in raws]
-    from joblib import Parallel, delayed
+def _n_jobs(n_jobs: int | None) -> int:
+    return (os.cpu_count() or 1) if n_jobs in (None, -1) else max(int(n_jobs), 1)
 
-    return Parallel(n_jobs=jobs, batch_size="auto")(delayed(prepare)(raw) for raw in raws)
+
+def _prepare_chunk(raws: list[RawPage]) -> list[PreparedPage]:
+    return [prepare(raw) for raw in raws]
+
+
+#: Splitters a worker process has unpickled, by the digest of their pickle (one at a time).
+_WORKER_SPLITTERS: dict[str, Splitter] = {}
+
+
+def _split_chunk(key: str, path: str, raws: list[RawPage]) -> list[PageSplit]:
+    """A worker's part of a batch: the whole split (blocks, features, labels, assembly). The
+    splitter is read from its pickle at ``path`` once per worker, not sent with every chunk."""
+    splitter = _WORKER_SPLITTERS.get(key)
+    if splitter is None:
+        _WORKER_SPLITTERS.clear()
+        splitter = _WORKER_SPLITTERS[key] = pickle.loads(Path(path).read_bytes())
+    return splitter.split_prepared(_prepare_chunk(raws))
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class _Batch:
+    """A batch being split. On worker processes, started at once (so that they work while the
+    caller consumes the previous batch); whatever chunks no worker has started when the result
+    is asked for are split here instead (this process would only wait, and while the workers
+    start up, which takes a second or two, it does the first batch's work). Small batches and
+    ``n_jobs=1``: here, when the result is asked for."""
+
+    def __init__(self, splitter: Splitter, raws: list[RawPage], jobs: int, shipped: tuple[str, str] | None) -> None:
+        self.splitter = splitter
+        self.chunks = [raws]
+        self.futures: list[Any] = []
+        if shipped is not None:
+            from joblib.executor import get_memmapping_executor  # the executor joblib.Parallel reuses too
+
+            executor = get_memmapping_executor(jobs)
+            step = -(-len(raws) // (4 * jobs))  # several chunks per worker even out long pages
+            self.chunks = [raws[i:i + step] for i in range(0, len(raws), step)]
+            self.futures = [executor.submit(_split_chunk, *shipped, chunk) for chunk in self.chunks]
+
+    def _here(self, chunk: list[RawPage]) -> list[PageSplit]:
+        return self.splitter.split_prepared(_prepare_chunk(chunk))
+
+    def result(self) -> list[PageSplit]:
+        if not self.futures:
+            return self._here(self.chunks[0])
+        done: dict[int, list[PageSplit]] = {}
+        for j in range(len(self.futures) - 1, -1, -1):  # the workers take chunks from the front
+            if not self.futures[j].cancel():
+                break
+            done[j] = self._here(self.chunks[j])
+        try:
+            return [split for j, future in enumerate(self.futures) for split in (done[j] if j in done else future.result())]
+        finally:
+            for future in self.futures:
+                future.cancel()
 
 
 _BRAND, _BOILER = BASE_FEATURES.index("brand_token"), BASE_FEATURES.index("boiler_hits")
@@ -110,16 +172,43 @@ class Splitter:
         ]
 
     def split_raw(self, raws: Iterable[RawPage], batch_size: int = 256, n_jobs: int | None = None) -> Iterator[PageSplit]:
-        """Split pages in batches; reading blocks and features runs on ``n_jobs`` processes
-        (None or -1: every core; 1: this process) when a batch is large enough to pay for it."""
+        """Split pages in batches of ``batch_size``. With ``n_jobs`` other than 1 (None or -1:
+        every core), batches of at least :data:`PARALLEL_MIN_PAGES` pages are split on worker
+        processes, one batch ahead: the workers split the next batch while the caller consumes
+        this one (so at most two batches are held at once)."""
+        jobs = _n_jobs(n_jobs)
+        pending: _Batch | None = None
         batch: list[RawPage] = []
-        for raw in raws:
-            batch.append(raw)
-            if len(batch) >= batch_size:
-                yield from self.split_prepared(_prepare_all(batch, n_jobs))
-                batch = []
-        if batch:
-            yield from self.split_prepared(_prepare_all(batch, n_jobs))
+        for raw in chain(raws, [None]):
+            if raw is not None:
+                batch.append(raw)
+                if len(batch) < batch_size:
+                    continue
+            elif not batch:
+                break
+            parallel = jobs > 1 and len(batch) >= PARALLEL_MIN_PAGES
+            started = _Batch(self, batch, jobs, self._shipped() if parallel else None)
+            if pending is not None:
+                yield from pending.result()
+            pending, batch = started, []
+        if pending is not None:
+            yield from pending.result()
+
+    def _shipped(self) -> tuple[str, str]:
+        """The digest and path of this splitter's pickle, for worker processes (written once;
+        removed when the splitter is garbage-collected or the interpreter exits)."""
+        shipped = self.__dict__.get("_shipped_pickle")
+        if shipped is None:
+            payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+            fd, path = tempfile.mkstemp(prefix="moderate-splitter-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+            weakref.finalize(self, _remove, path)
+            shipped = self.__dict__["_shipped_pickle"] = (hashlib.sha1(payload).hexdigest(), path)
+        return shipped
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_shipped_pickle"}
 
     def split_files(self, paths: Iterable[str | os.PathLike[str]], batch_size: int = 256, n_jobs: int | None = None) -> Iterator[PageSplit]:
         return self.split_raw((read_page(p) for p in paths), batch_size, n_jobs)
