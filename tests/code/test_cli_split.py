@@ -62,7 +62,7 @@ def test_split_to_stdout_and_errors(pages, tiny_splitter_dir, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "binary" in err and len(err.strip().splitlines()) == 1
     assert main(["split", str(junk), str(pages / "a.txt"), "--splitter", str(tiny_splitter_dir)]) == 0
-    assert "1 unreadable" in capsys.readouterr().err
+    assert "1 skipped" in capsys.readouterr().err
     assert main(["split", str(tmp_path / "missing.txt"), "--splitter", str(tiny_splitter_dir)]) == 2
     assert main(["split", str(pages), "--splitter", str(tmp_path)]) == 2
 
@@ -145,3 +145,32 @@ def test_chunks_no_worker_started_are_split_here(tiny_splitter_dir):
     batch.futures = [Started(raws[0:2]), Waiting(), Waiting()]
     assert [s.to_dict() for s in batch.result()] == expected
     assert batch.futures[1].cancelled and batch.futures[2].cancelled
+
+
+def test_a_page_too_big_to_split_is_skipped_not_fatal(pages, tiny_splitter_dir, tmp_path, capsys, monkeypatch):
+    """One page over the block limit costs a warning, not the run; alone, it is a one-line error."""
+    import pickle
+
+    import moderate.pages.split as split_module
+    from moderate.errors import InputError
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    n = 5
+    for k in range(n):
+        (folder / f"p{k:03d}.txt").write_text(PAGE.replace("7 parks", f"{k} parks"), encoding="utf-8")
+    limit = max(len(PAGE.splitlines()), 100)
+    (folder / "p002_huge.txt").write_text("\n".join(f"line {i} of a page too long" for i in range(limit + 5)), encoding="utf-8")
+    monkeypatch.setattr(split_module, "MAX_BLOCKS", limit)  # this process only: --jobs 1
+    out = tmp_path / "out.jsonl"
+    assert main(["split", str(folder), "-o", str(out), "--jobs", "1", "--splitter", str(tiny_splitter_dir)]) == 0
+    assert [json.loads(line)["source"].rsplit("/", 1)[-1] for line in out.read_text().splitlines()] == [
+        f"p{k:03d}.txt" for k in range(n)]
+    err = capsys.readouterr().err
+    assert "p002_huge.txt" in err and "1 skipped" in err
+    assert main(["split", str(folder / "p002_huge.txt"), "--splitter", str(tiny_splitter_dir), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "blocks" in err and len(err.strip().splitlines()) == 1
+    # from a worker process the error comes back as a value: it must survive pickling
+    exc = pickle.loads(pickle.dumps(InputError("x: 9 text blocks")))
+    assert isinstance(exc, InputError) and str(exc) == "x: 9 text blocks"

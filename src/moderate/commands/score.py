@@ -134,7 +134,7 @@ def format_summary(summary: dict[str, Any]) -> str:
     decisions = ", ".join(f"{d} {summary['decisions'][d]}" for d in DECISIONS)
     pages = ""
     if "pages" in summary:
-        failed = f", {summary['failed_pages']} unreadable" if summary.get("failed_pages") else ""
+        failed = f", {summary['failed_pages']} skipped" if summary.get("failed_pages") else ""
         pages = f"{summary['pages']} pages{failed}: "
     return (
         f"{pages}scored {summary['scored']} of {summary['rows']} rows{not_scored}{off}: {decisions}"

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         for split in iter_splits(args.inputs, args.splitter, progress=progress, stats=stats, n_jobs=args.jobs):
             handle.write(json.dumps(page_record(split, args.lines), ensure_ascii=False) + "\n")
             stats["comments"] += len(split.comments)
-    failed = f", {stats['failed']} unreadable (see warnings)" if stats["failed"] else ""
+    failed = f", {stats['failed']} skipped (unreadable or unsplittable, see warnings)" if stats["failed"] else ""
     target = f" -> {args.output}" if args.output else ""
     print(f"moderate split: {stats['pages']} pages, {stats['comments']} comments{failed}{target}", file=sys.stderr)
     return 0

@@ -1,7 +1,8 @@
 """Splitting many pages: folders, progress, per-page failures, and the comment table.
 
-A page that cannot be read (binary junk, a broken gzip file) is reported as a one-line
-warning and skipped; the run fails only when no page at all could be read.
+A page that cannot be read (binary junk, a broken gzip file) or split (over
+:data:`moderate.pages.split.MAX_BLOCKS` blocks) is reported as a one-line warning and skipped;
+the run fails only when no page at all could be split.
 """
 
 from __future__ import annotations
@@ -57,11 +58,22 @@ def iter_splits(
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
+    unsplittable: list[InputError] = []
+
+    def skip(exc: InputError) -> None:  # a page read but not splittable (too many blocks)
+        if len(paths) == 1:
+            raise exc
+        stats["failed"] = stats.get("failed", 0) + 1
+        unsplittable.append(exc)
+        warnings.warn(f"skipped {exc}", PageSkippedWarning, stacklevel=2)
+
     with tqdm(total=len(paths), unit="pages", file=sys.stderr, disable=not show, dynamic_ncols=True) as bar:
-        for split in model.split_raw(_readable(paths, stats), batch_size=batch_size, n_jobs=n_jobs):
+        for split in model.split_raw(_readable(paths, stats), batch_size=batch_size, n_jobs=n_jobs, on_error=skip):
             stats["pages"] = stats.get("pages", 0) + 1
             bar.update(1)
             yield split
+    if unsplittable and stats.get("pages", 0) == 0:
+        raise unsplittable[0]
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import os
 import pickle
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -59,22 +59,33 @@ def _n_jobs(n_jobs: int | None) -> int:
     return (os.cpu_count() or 1) if n_jobs in (None, -1) else max(int(n_jobs), 1)
 
 
-def _prepare_chunk(raws: list[RawPage]) -> list[PreparedPage]:
-    return [prepare(raw) for raw in raws]
+def _split_or_error(splitter: Splitter, raws: list[RawPage]) -> list[PageSplit | InputError]:
+    """Each page's split, or the :class:`InputError` that made it unsplittable (a page with too
+    many blocks), so that one bad page does not sink its batch."""
+    prepared: list[PreparedPage] = []
+    errors: list[InputError | None] = []
+    for raw in raws:
+        try:
+            prepared.append(prepare(raw))
+            errors.append(None)
+        except InputError as exc:
+            errors.append(exc)
+    splits = iter(splitter.split_prepared(prepared))
+    return [next(splits) if exc is None else exc for exc in errors]
 
 
 #: Splitters a worker process has unpickled, by the digest of their pickle (one at a time).
 _WORKER_SPLITTERS: dict[str, Splitter] = {}
 
 
-def _split_chunk(key: str, path: str, raws: list[RawPage]) -> list[PageSplit]:
+def _split_chunk(key: str, path: str, raws: list[RawPage]) -> list[PageSplit | InputError]:
     """A worker's part of a batch: the whole split (blocks, features, labels, assembly). The
     splitter is read from its pickle at ``path`` once per worker, not sent with every chunk."""
     splitter = _WORKER_SPLITTERS.get(key)
     if splitter is None:
         _WORKER_SPLITTERS.clear()
         splitter = _WORKER_SPLITTERS[key] = pickle.loads(Path(path).read_bytes())
-    return splitter.split_prepared(_prepare_chunk(raws))
+    return _split_or_error(splitter, raws)
 
 
 def _remove(path: str) -> None:
@@ -103,13 +114,13 @@ class _Batch:
             self.chunks = [raws[i:i + step] for i in range(0, len(raws), step)]
             self.futures = [executor.submit(_split_chunk, *shipped, chunk) for chunk in self.chunks]
 
-    def _here(self, chunk: list[RawPage]) -> list[PageSplit]:
-        return self.splitter.split_prepared(_prepare_chunk(chunk))
+    def _here(self, chunk: list[RawPage]) -> list[PageSplit | InputError]:
+        return _split_or_error(self.splitter, chunk)
 
-    def result(self) -> list[PageSplit]:
+    def result(self) -> list[PageSplit | InputError]:
         if not self.futures:
             return self._here(self.chunks[0])
-        done: dict[int, list[PageSplit]] = {}
+        done: dict[int, list[PageSplit | InputError]] = {}
         for j in range(len(self.futures) - 1, -1, -1):  # the workers take chunks from the front
             if not self.futures[j].cancel():
                 break
@@ -119,6 +130,16 @@ class _Batch:
         finally:
             for future in self.futures:
                 future.cancel()
+
+
+def _report(results: list[PageSplit | InputError], on_error: Callable[[InputError], None] | None) -> Iterator[PageSplit]:
+    for item in results:
+        if isinstance(item, InputError):
+            if on_error is None:
+                raise item
+            on_error(item)
+        else:
+            yield item
 
 
 _BRAND, _BOILER = BASE_FEATURES.index("brand_token"), BASE_FEATURES.index("boiler_hits")
@@ -171,11 +192,14 @@ class Splitter:
             for p, labels, s in zip(prepared, labelled, starts)
         ]
 
-    def split_raw(self, raws: Iterable[RawPage], batch_size: int = 256, n_jobs: int | None = None) -> Iterator[PageSplit]:
+    def split_raw(self, raws: Iterable[RawPage], batch_size: int = 256, n_jobs: int | None = None,
+                  on_error: Callable[[InputError], None] | None = None) -> Iterator[PageSplit]:
         """Split pages in batches of ``batch_size``. With ``n_jobs`` other than 1 (None or -1:
         every core), batches of at least :data:`PARALLEL_MIN_PAGES` pages are split on worker
         processes, one batch ahead: the workers split the next batch while the caller consumes
-        this one (so at most two batches are held at once)."""
+        this one (so at most two batches are held at once). A page that cannot be split (an
+        :class:`InputError`, such as too many blocks) is passed to ``on_error`` and skipped, or,
+        without ``on_error``, raised."""
         jobs = _n_jobs(n_jobs)
         pending: _Batch | None = None
         batch: list[RawPage] = []
@@ -189,10 +213,10 @@ class Splitter:
             parallel = jobs > 1 and len(batch) >= PARALLEL_MIN_PAGES
             started = _Batch(self, batch, jobs, self._shipped() if parallel else None)
             if pending is not None:
-                yield from pending.result()
+                yield from _report(pending.result(), on_error)
             pending, batch = started, []
         if pending is not None:
-            yield from pending.result()
+            yield from _report(pending.result(), on_error)
 
     def _shipped(self) -> tuple[str, str]:
         """The digest and path of this splitter's pickle, for worker processes (written once;
@@ -210,8 +234,9 @@ class Splitter:
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_shipped_pickle"}
 
-    def split_files(self, paths: Iterable[str | os.PathLike[str]], batch_size: int = 256, n_jobs: int | None = None) -> Iterator[PageSplit]:
-        return self.split_raw((read_page(p) for p in paths), batch_size, n_jobs)
+    def split_files(self, paths: Iterable[str | os.PathLike[str]], batch_size: int = 256, n_jobs: int | None = None,
+                    on_error: Callable[[InputError], None] | None = None) -> Iterator[PageSplit]:
+        return self.split_raw((read_page(p) for p in paths), batch_size, n_jobs, on_error)
 
     def split_text(self, text: str, source: str = "<text>", fmt: str | None = None) -> PageSplit:
         raw = page_from_bytes(text.encode("utf-8"), source, fmt)
