@@ -1,6 +1,8 @@
 """From labelled blocks to comments: grouping, authors, dates, replies, widgets."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from moderate.pages.assemble import assemble, clean_name, end_tight_sections
 from moderate.pages.blocks import text_blocks
@@ -235,3 +237,31 @@ def test_a_text_starting_with_an_earlier_author_links_only_without_nesting_and_f
                ("Cy | 13/12/2016", NH), ("Ann Lee, I agree.", C), ("Di | 13/12/2016", NH), ("Annoying.", C),
                ("Ed | 13/12/2016", NH), ("Bo said so.", C)])
     assert [c.reply_to for c in s.comments] == [None, None, 0, None, None]
+
+
+@given(st.lists(st.integers(0, 4), max_size=40))
+def test_nearest_lower_level_is_the_backward_scan(levels):
+    from moderate.pages.assemble import nearest_lower
+
+    def scan(k):
+        return next((j for j in range(k - 1, -1, -1) if levels[j] < levels[k]), None)
+
+    assert nearest_lower(levels) == [scan(k) for k in range(len(levels))]
+
+
+NAMES = ["Ann", "ann", "Ann Lee", "Al", "Bob", "bo", "Ann-Marie", "", None]
+
+
+@given(st.lists(st.sampled_from(NAMES), max_size=12),
+       st.sampled_from(["Ann", "ann lee, no", "Ann-Marie: yes", "Bob", "bob's", "Al,", "bo", "Annie", "Ann Lee"]),
+       st.integers(1, 3))
+def test_the_author_index_answers_like_the_definition(authors, addressed, min_len):
+    """_Authors (one lookup per word boundary) picks the comment _latest_author's full scan picks."""
+    from moderate.pages.assemble import Comment, _Authors, _latest_author
+
+    comments = [Comment(k, a, None, "") for k, a in enumerate(authors)]
+    index = _Authors()
+    for k, c in enumerate(comments):
+        assert index.latest(addressed, min_len) == _latest_author(comments[:k], addressed, min_len)
+        index.add(k, c.author)
+    assert index.latest(addressed, min_len) == _latest_author(comments, addressed, min_len)
