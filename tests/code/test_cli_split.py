@@ -174,3 +174,26 @@ def test_a_page_too_big_to_split_is_skipped_not_fatal(pages, tiny_splitter_dir, 
     # from a worker process the error comes back as a value: it must survive pickling
     exc = pickle.loads(pickle.dumps(InputError("x: 9 text blocks")))
     assert isinstance(exc, InputError) and str(exc) == "x: 9 text blocks"
+
+
+def test_workers_split_on_one_openmp_thread(tiny_splitter_dir, tmp_path, monkeypatch):
+    """Worker processes (one per core) must not start OpenMP threads: two per worker made the
+    gradient-boosted trees wait for each other and the split ten times slower."""
+    import pickle
+
+    from threadpoolctl import threadpool_info
+
+    import moderate.pages.split as split_module
+
+    splitter = Splitter.load(tiny_splitter_dir)
+    path = tmp_path / "splitter.pickle"
+    path.write_bytes(pickle.dumps(splitter))
+    seen = []
+
+    def record(splitter, raws):
+        seen.append([info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"])
+        return []
+
+    monkeypatch.setattr(split_module, "_split_or_error", record)
+    split_module._split_chunk("test-key", str(path), [])
+    assert seen and all(n == 1 for n in seen[0])

@@ -32,18 +32,11 @@ PREDICT_ROWS = 512
 
 def chunked_proba(model: Any, X: np.ndarray, rows: int | None = None) -> np.ndarray:
     """``model.predict_proba(X)``, ``rows`` (default :data:`PREDICT_ROWS`) rows at a time: the
-    same output with much less memory traffic.
-
-    On one OpenMP thread: a tree over 512 rows is too little work to share, and when the
-    worker processes that prepare the next batch hold the other cores, threads that wait for
-    each other at every tree made the splitter twice as slow."""
-    from threadpoolctl import threadpool_limits
-
+    same output with much less memory traffic."""
     rows = rows or PREDICT_ROWS
-    with threadpool_limits(limits=1, user_api="openmp"):
-        if X.shape[0] <= rows:
-            return model.predict_proba(X)
-        return np.vstack([model.predict_proba(X[i:i + rows]) for i in range(0, X.shape[0], rows)])
+    if X.shape[0] <= rows:
+        return model.predict_proba(X)
+    return np.vstack([model.predict_proba(X[i:i + rows]) for i in range(0, X.shape[0], rows)])
 
 
 _CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)

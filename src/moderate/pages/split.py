@@ -85,7 +85,10 @@ def _split_chunk(key: str, path: str, raws: list[RawPage]) -> list[PageSplit | I
     if splitter is None:
         _WORKER_SPLITTERS.clear()
         splitter = _WORKER_SPLITTERS[key] = pickle.loads(Path(path).read_bytes())
-    return _split_or_error(splitter, raws)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="openmp"):  # one worker per core: see _Batch.result
+        return _split_or_error(splitter, raws)
 
 
 def _remove(path: str) -> None:
@@ -120,11 +123,16 @@ class _Batch:
     def result(self) -> list[PageSplit | InputError]:
         if not self.futures:
             return self._here(self.chunks[0])
+        from threadpoolctl import threadpool_limits
+
         done: dict[int, list[PageSplit | InputError]] = {}
-        for j in range(len(self.futures) - 1, -1, -1):  # the workers take chunks from the front
-            if not self.futures[j].cancel():
-                break
-            done[j] = self._here(self.chunks[j])
+        # one OpenMP thread while the workers hold the cores: the tree ensembles' threads wait
+        # for each other at every tree, and made a split twice as slow when a core was taken
+        with threadpool_limits(limits=1, user_api="openmp"):
+            for j in range(len(self.futures) - 1, -1, -1):  # the workers take chunks from the front
+                if not self.futures[j].cancel():
+                    break
+                done[j] = self._here(self.chunks[j])
         try:
             return [split for j, future in enumerate(self.futures) for split in (done[j] if j in done else future.result())]
         finally:
