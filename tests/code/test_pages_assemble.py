@@ -256,8 +256,20 @@ NAMES = ["Ann", "ann", "Ann Lee", "Al", "Bob", "bo", "Ann-Marie", "", None]
        st.sampled_from(["Ann", "ann lee, no", "Ann-Marie: yes", "Bob", "bob's", "Al,", "bo", "Annie", "Ann Lee"]),
        st.integers(1, 3))
 def test_the_author_index_answers_like_the_definition(authors, addressed, min_len):
-    """_Authors (one lookup per word boundary) picks the comment _latest_author's full scan picks."""
-    from moderate.pages.assemble import Comment, _Authors, _latest_author
+    """_Authors (one lookup per word boundary) picks the comment a scan of every earlier one picks."""
+    from moderate.pages.assemble import Comment, _Authors
+
+    def _latest_author(previous, addressed, min_len):  # the definition: the latest, longest name
+        target = addressed.lower()
+        best, best_len = None, 0
+        for j in range(len(previous) - 1, -1, -1):
+            author = (previous[j].author or "").lower()
+            if len(author) < min_len:
+                continue
+            at_boundary = len(target) == len(author) or not target[len(author):][:1].isalnum()
+            if author and target.startswith(author) and len(author) > best_len and at_boundary:
+                best, best_len = j, len(author)
+        return best
 
     comments = [Comment(k, a, None, "") for k, a in enumerate(authors)]
     index = _Authors()

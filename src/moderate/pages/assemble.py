@@ -418,26 +418,12 @@ def nearest_lower(levels: list[int]) -> list[int | None]:
     return out
 
 
-def _latest_author(previous: list[Comment], addressed: str, min_len: int = 1) -> int | None:
-    """The latest earlier comment whose author's name (at least ``min_len`` characters) starts
-    ``addressed`` and ends at a word boundary; the longest such name wins. (The definition;
-    :class:`_Authors` answers the same question without reading every earlier comment.)"""
-    target = addressed.lower()
-    best, best_len = None, 0
-    for j in range(len(previous) - 1, -1, -1):
-        author = (previous[j].author or "").lower()
-        if len(author) < min_len:
-            continue
-        at_boundary = len(target) == len(author) or not target[len(author):][:1].isalnum()
-        if author and target.startswith(author) and len(author) > best_len and at_boundary:
-            best, best_len = j, len(author)
-    return best
-
-
 class _Authors:
-    """The comments seen so far by lower-cased author name (the latest of each), so that
-    :func:`_latest_author`'s question costs one lookup per word boundary of the addressed text
-    instead of a pass over every earlier comment (a page of 21,000 comments took minutes)."""
+    """The comments seen so far by lower-cased author name (the latest of each). :meth:`latest`
+    finds the latest earlier comment whose author's name (at least ``min_len`` characters)
+    starts the addressed text and ends at a word boundary, the longest such name winning, with
+    one lookup per word boundary instead of a pass over every earlier comment (a page of 21,000
+    comments took minutes)."""
 
     def __init__(self) -> None:
         self._latest: dict[str, int] = {}

@@ -95,7 +95,9 @@ _RELATIVE_HINT_WORDS = (
     "ago", "vor ", "il y a", "hace", "há ", "geleden", "atrás", "yesterday", "today", "just now", "gestern", "heute",
     "aujourd", "ayer", "ieri", "oggi", "gisteren", "vandaag", "ontem", "hoje",
 )
-_RELATIVE_HINT_BOUNDED = re.compile(r"\b(?:fa|hier|hoy)\b")
+#: ... and the short ones that must stand as whole words
+_RELATIVE_HINT_SHORT = ("fa", "hier", "hoy")
+_RELATIVE_HINT_BOUNDED = re.compile(r"\b(?:" + "|".join(_RELATIVE_HINT_SHORT) + r")\b")
 _RELATIVE_HINT_UNIT = re.compile(r"\d\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)\b")
 
 
@@ -103,7 +105,7 @@ def _relative_hint(lowered: str, has_digit: bool) -> bool:
     """Whether a lower-cased line may hold a relative time (substring tests first: they are fast)."""
     if any(map(lowered.__contains__, _RELATIVE_HINT_WORDS)):
         return True
-    if ("fa" in lowered or "hier" in lowered or "hoy" in lowered) and _RELATIVE_HINT_BOUNDED.search(lowered):
+    if any(map(lowered.__contains__, _RELATIVE_HINT_SHORT)) and _RELATIVE_HINT_BOUNDED.search(lowered):
         return True
     return has_digit and _RELATIVE_HINT_UNIT.search(lowered) is not None
 
