@@ -81,6 +81,23 @@ NH, NC = "+" + H, "+" + C
     ("Jan de Vries op Kabinet valt over stikstof", "Jan de Vries"),
     ("María de la Cruz en “Título largo aquí”", "María de la Cruz"),
     ("Brian en Antwerpen", "Brian en Antwerpen"),
+    # a handle's "@" is part of the name shown (as the dragnet annotators read "@bkajino"); a
+    # stray "@" is not
+    ("@bkajinoAugust 5, 2012 3:24 PM", "@bkajino"),
+    ("Posted by @jack on May 3, 2012", "@jack"),
+    ("@Omar · 2 years ago (edited)", "@Omar"),
+    ("Carol@inthetrenches said,", "Carol@inthetrenches"),
+    ("John @ 3:15 pm", "John"),
+    ("@ John", "John"),
+    # form labels are not names (data: field_labels.txt)
+    ("Name:", None),
+    ("Name: Horst", "Horst"),
+    ("Date: 12.03.2014", None),
+    ("Horst  Date: 12/3/2014", "Horst"),
+    ("Autor: Hans Müller", "Hans Müller"),
+    # a month and a two-digit year (Discourse) is a date, not part of the name
+    ("rachelmartin Oct '14", "rachelmartin"),
+    ("Mar '06", None),
 ])
 def test_clean_name(line, name):
     assert clean_name(line) == name
@@ -249,11 +266,11 @@ def test_nearest_lower_level_is_the_backward_scan(levels):
     assert nearest_lower(levels) == [scan(k) for k in range(len(levels))]
 
 
-NAMES = ["Ann", "ann", "Ann Lee", "Al", "Bob", "bo", "Ann-Marie", "", None]
+NAMES = ["Ann", "ann", "Ann Lee", "Al", "Bob", "bo", "Ann-Marie", "@bo", "@Ann Lee", "@", "", None]
 
 
 @given(st.lists(st.sampled_from(NAMES), max_size=12),
-       st.sampled_from(["Ann", "ann lee, no", "Ann-Marie: yes", "Bob", "bob's", "Al,", "bo", "Annie", "Ann Lee"]),
+       st.sampled_from(["Ann", "ann lee, no", "Ann-Marie: yes", "Bob", "bob's", "Al,", "bo", "Annie", "Ann Lee", "@bo hi", "@ann lee"]),
        st.integers(1, 3))
 def test_the_author_index_answers_like_the_definition(authors, addressed, min_len):
     """_Authors (one lookup per word boundary) picks the comment a scan of every earlier one picks."""
@@ -263,12 +280,13 @@ def test_the_author_index_answers_like_the_definition(authors, addressed, min_le
         target = addressed.lower()
         best, best_len = None, 0
         for j in range(len(previous) - 1, -1, -1):
-            author = (previous[j].author or "").lower()
-            if len(author) < min_len:
-                continue
-            at_boundary = len(target) == len(author) or not target[len(author):][:1].isalnum()
-            if author and target.startswith(author) and len(author) > best_len and at_boundary:
-                best, best_len = j, len(author)
+            name = (previous[j].author or "").lower()
+            for author in {name, name[1:] if name.startswith("@") else name}:  # "@bo" is addressed as "bo" too
+                if len(author) < min_len:
+                    continue
+                at_boundary = len(target) == len(author) or not target[len(author):][:1].isalnum()
+                if author and target.startswith(author) and len(author) > best_len and at_boundary:
+                    best, best_len = j, len(author)
         return best
 
     comments = [Comment(k, a, None, "") for k, a in enumerate(authors)]
@@ -277,3 +295,19 @@ def test_the_author_index_answers_like_the_definition(authors, addressed, min_le
         assert index.latest(addressed, min_len) == _latest_author(comments[:k], addressed, min_len)
         index.add(k, c.author)
     assert index.latest(addressed, min_len) == _latest_author(comments, addressed, min_len)
+
+
+@pytest.mark.parametrize("names, author", [
+    (["IR", "Ikran Richardson"], "Ikran Richardson"),  # an avatar's letters above the name
+    (["O", "@Omar"], "@Omar"),
+    (["DO", "data_oak"], "data_oak"),
+    (["RC", "ReasonCat"], "ReasonCat"),
+    (["AJ"], "AJ"),  # nothing better: the letters are what the page shows
+    (["Bob", "Alice"], "Bob"),  # two names: the first
+    (["JD", "Alice Smith"], "JD"),  # not Alice's letters
+    ([], None),
+])
+def test_pick_author_skips_avatar_letters(names, author):
+    from moderate.pages.assemble import pick_author
+
+    assert pick_author(names) == author

@@ -131,9 +131,27 @@ def _strip_place(words: list[str]) -> list[str]:
     return words
 
 
+@cache
+def _field_labels() -> re.Pattern[str]:
+    """A form label and its colon ("Name: Horst", "Date: 12.03.2014", a lone "Name:" line;
+    data: field_labels.txt): never the name itself."""
+    alternatives = sorted((_phrase_pattern(p) for p in load_phrases("field_labels")), key=len, reverse=True)
+    return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(alternatives) + r")\s*:(?=\s|$)", re.IGNORECASE)
+
+
+def _trim_name(text: str) -> str:
+    """``text`` without surrounding separators and stray "@"s, but a handle's "@" stays
+    ("@bkajino" is the name the page shows)."""
+    name = text.strip(" ,:;-–—'\"/@")
+    if text.lstrip(" ,:;-–—'\"/").startswith("@" + name[:1]) and (name[:1].isalnum() or name[:1] == "_"):
+        name = "@" + name
+    return name
+
+
 def clean_name(line: str) -> str | None:
     """The person's name in a comment header or byline line, if it shows one."""
-    text = _AGO.sub(" | ", line)
+    text = _field_labels().sub(" | ", line)
+    text = _AGO.sub(" | ", text)
     for a, b in reversed(date_spans(text)):
         text = text[:a] + " | " + text[b:]
     text = _PAREN_NUM.sub(" | ", text)
@@ -172,11 +190,32 @@ def clean_name(line: str) -> str | None:
         words = _strip_place(_strip_badges(words))
         while words and words[0].lower().strip(".,:;!") in _not_names():
             words = words[1:]
-        name = " ".join(words).strip(" ,:;-–—'\"/@")
+        name = _trim_name(" ".join(words))
         last = name.rsplit(" ", 1)[-1]
         if name.endswith(".") and not (len(last) <= 4 or "." in last[:-1]):
             name = name.rstrip(".")
         if name and len(name) <= 60 and len(words) <= 6 and any(ch.isalpha() for ch in name):
+            return name
+    return None
+
+
+def _initials(name: str) -> str:
+    """First letters of a name's words, also at inner capitals ("ReasonCat": "RC")."""
+    return "".join(re.findall(r"(?:(?<![^\W\d_])|(?<=[a-z])(?=[A-Z]))([^\W\d_])", name)).upper()
+
+
+def _monogram(short: str, name: str) -> bool:
+    """Whether ``short`` is an avatar's letters for ``name`` ("IR" for "Ikran Richardson", "O"
+    for "@Omar", "DO" for "data_oak"): one to three capitals that start its initials."""
+    return (len(short) <= 3 and short.isalpha() and short.isupper() and len(name) > len(short)
+            and (_initials(name).startswith(short) or name.lstrip("@").upper().startswith(short)))
+
+
+def pick_author(names: list[str]) -> str | None:
+    """The comment's author among the names read off its header lines: the first, unless it is
+    only the avatar's letters of a later one (card layouts show "JD" above "Jane Doe")."""
+    for k, name in enumerate(names):
+        if not any(_monogram(name, later) for later in names[k + 1:]):
             return name
     return None
 
@@ -206,7 +245,7 @@ def assemble(
             comment_of[i] = k
         headers = [blocks[i].text for i in members if labels[i] == L.COMMENT_HEADER]
         texts = [blocks[i].text for i in members if labels[i] == L.COMMENT_TEXT]
-        author = next((name for name in map(clean_name, headers) if name), None)
+        author = pick_author([name for name in map(clean_name, headers) if name])
         posted = None
         for h in headers:
             posted = reader.read(h)
@@ -431,6 +470,8 @@ class _Authors:
     def add(self, index: int, author: str | None) -> None:
         if author:
             self._latest[author.lower()] = index
+            if author.startswith("@") and len(author) > 1:  # "@debbie" is addressed as "@debbie" or "debbie"
+                self._latest[author[1:].lower()] = index
 
     def latest(self, addressed: str, min_len: int = 1) -> int | None:
         target = addressed.lower()

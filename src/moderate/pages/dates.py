@@ -33,7 +33,8 @@ def _month_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     )
     # "KellyOctober 29, 2012": a capitalised month glued to a name still starts a date
     month_first = re.compile(rf"(?:\b|(?<=[a-z])(?=(?-i:[A-Z])))({alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
-    month_only = re.compile(rf"\b({alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)", re.IGNORECASE)
+    # "Mar 3", and Discourse's "Oct '14" (a month and a two-digit year)
+    month_only = re.compile(rf"\b({alt})\.?\s+(?:(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)|['’]\d{{2}}\b)", re.IGNORECASE)
     return day_first, month_first, month_only
 
 
