@@ -230,3 +230,54 @@ def test_load_sources_real_data():
     assert all(c.strip() and len(c) <= 1500 for c in comments)
     pages = synth.synthetic_pages(10, seed=0, layouts=synth.LAYOUTS, sources=(articles, comments))
     assert len(pages) == 10
+
+
+def _comment_rows(page: synth.RenderedPage) -> dict[int, list[tuple[int, str, str]]]:
+    rows: dict[int, list[tuple[int, str, str]]] = {}
+    for pos, g in enumerate(page.lines):
+        if g.comment is not None:
+            rows.setdefault(g.comment, []).append((pos, g.label, g.text))
+    return rows
+
+
+def test_qa_answer_card_after_text_and_inline_comments():
+    """qa: an answer's header card comes after its text; a comment 'text – Name date' is one text line."""
+    answers = inline = 0
+    for seed in range(12):
+        page = _render("qa", seed, "text", comments=COMMENTS + [COMMENTS[6] + " " + COMMENTS[9] * 12])
+        for c in page.comments:
+            if c["about"] is not None:
+                continue
+            rows = _comment_rows(page)[c["index"]]
+            heads = [pos for pos, label, _ in rows if label == L.COMMENT_HEADER]
+            texts = [pos for pos, label, _ in rows if label == L.COMMENT_TEXT]
+            if heads:
+                answers += 1
+                assert not texts or max(texts) < min(heads), (seed, c)
+                assert c["reply_to"] is None  # answers answer the question (the article)
+            else:
+                inline += 1
+                line = next(t for _, label, t in rows if label == L.COMMENT_TEXT)
+                assert c["author"] and c["author"] in line and c["text"] in line
+                assert line.strip().startswith(c["text"]) and len(line.strip()) > len(c["text"])  # name and date follow
+    assert answers and inline
+
+
+def test_social_headers_before_text():
+    """social: the author (display name, else the handle as shown) is in a header line above the text."""
+    replies = 0
+    for seed in range(12):
+        page = _render("social", seed, "text")
+        rows = _comment_rows(page)
+        for c in page.comments:
+            if c["about"] is not None:
+                continue
+            heads = [(pos, t) for pos, label, t in rows[c["index"]] if label == L.COMMENT_HEADER]
+            texts = [pos for pos, label, _ in rows[c["index"]] if label == L.COMMENT_TEXT]
+            assert heads and any(c["author"] in t for _, t in heads), (seed, c)
+            assert not texts or min(texts) > max(pos for pos, _ in heads)
+            replies += c["reply_to"] is not None
+        for g in page.lines:
+            if g.text.strip().startswith(("Replying to @", "Reply to @")):
+                assert g.label == L.FURNITURE
+    assert replies

@@ -25,7 +25,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--splitter", metavar="PATH", help="splitter folder (default: models/splitter/CURRENT)")
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="default: data")
     parser.add_argument("--seeds", type=Path, default=Path("tests") / "data" / "seeds", help="seed pages folder (default: tests/data/seeds)")
-    parser.add_argument("--rendered", type=int, default=180, metavar="N", help="rendered pages per section (default: 180: 30 per held-out layout family)")
+    parser.add_argument("--rendered", type=int, default=None, metavar="N",
+                        help="rendered pages per section (default: 30 per held-out layout family)")
     parser.add_argument("-o", "--output", type=Path, metavar="PATH.md", help="report path (JSON twin beside it)")
     parser.set_defaults(run=run)
 

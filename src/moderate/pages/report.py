@@ -37,6 +37,8 @@ FLOORS = {
     "rendered_heldout_html": {"comment_f1": 0.95},
 }
 EVAL_SEED = 1000
+#: Rendered pages per held-out layout family (every rendered section has as many pages).
+PAGES_PER_HELDOUT_LAYOUT = 30
 
 
 def _split_labelled(splitter: Splitter, pages: list[Any]) -> list[Any]:
@@ -93,8 +95,12 @@ def seed_checks(splitter: Splitter, seeds_dir: Path) -> dict[str, Any]:
 
 
 def evaluate_splitter(splitter: Splitter, data_dir: Path = Path("data"), seeds_dir: Path | None = None,
-                      n_rendered: int = 180, log=print) -> dict[str, Any]:
+                      n_rendered: int | None = None, log=print) -> dict[str, Any]:
+    """``n_rendered`` pages per rendered section (default: :data:`PAGES_PER_HELDOUT_LAYOUT` per
+    held-out layout family)."""
     from moderate.pages.synth import HELDOUT_LAYOUTS, TRAIN_LAYOUTS, load_sources
+
+    n_rendered = n_rendered or PAGES_PER_HELDOUT_LAYOUT * len(HELDOUT_LAYOUTS)
 
     report: dict[str, Any] = {"splitter_id": splitter.model_id, "sections": {}}
     started = time.perf_counter()

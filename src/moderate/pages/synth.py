@@ -20,8 +20,9 @@ Conventions of the truth
   as shown (``None`` if no author is shown); ``published`` is the ISO date shown in a byline line.
 * ``comments[i]["author"]`` is a substring of one of the comment's header lines (usually the first;
   a later one for date-first two-line headers or when the extractor splits a header into fragments),
-  or, for "Name: text" layouts, of its first text line (those lines are ``comment_text``: their main
-  job is the text); ``None`` when no name is shown. ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
+  or, for "Name: text" layouts and the inline comments of ``qa`` ("text – Name Mar 3, 2021 at 5:14"),
+  of its text line (those lines are ``comment_text``: their main job is the text); ``None`` when no
+  name is shown. ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
   ``YYYY-MM-DDTHH:MM`` or ``...:SS``); relative ("3 years ago") or year-less times give ``None``.
 * ``text`` is the comment as shown: paragraphs joined by a blank line (``"\\n\\n"``), including an
   "@Name" prefix or a quoted passage when the page shows one; widget comments are truncated as shown.
@@ -34,6 +35,21 @@ Conventions of the truth
   comment with empty text; widget story titles are ``widget_title`` and their "| 11:45 | (10)" meta
   lines ``boilerplate``; a sign-in/guest form above the article is ``boilerplate``, inside the
   comment section ``furniture``.
+* ``social`` (replies under a post of X, Mastodon, Bluesky, Threads): ``author`` is the display name
+  when the header shows one, else the handle exactly as shown (with its "@" and instance when shown:
+  "@jane@mastodon.social"; "janedoe" on Threads). Name, handle and time lines are ``comment_header``;
+  "Replying to @x" lines, count and action rows ("💬 3  🔁 12  ❤ 45", bare "3" / "12" lines, "Reply
+  Repost Like Share"), "Show more" and the embed's chrome are ``furniture``; an "@x" mention that
+  starts a reply is part of its ``text``. Replies to the page's own post ("Replying to @site",
+  "@site ...") have no ``reply_to``.
+* ``qa`` (Stack-Exchange-like): the question is the article; the answers and the short comments under
+  the question and under the answers are the comments. An answer's vote count, accepted mark, "Share
+  Improve this answer Follow", edit card ("edited <date>", the editor's name and reputation) and
+  reputation / badge lines are ``furniture``; the owner card AFTER the text ("answered <date>" and the
+  name) is its ``comment_header``, ``author`` that name. A comment "text – Name date" is one
+  ``comment_text`` line (``text`` without " – Name date", ``author`` and ``posted_at`` from the name and
+  date in it); it replies to the answer above it, or to the earlier comment it addresses with
+  "@Name"; comments under the question reply to nothing (unless they address one another).
 
 Data (names, furniture and boilerplate strings in seven languages, date formats, ...) lives in
 ``resources/synth/*.json``.
@@ -132,10 +148,12 @@ LAYOUT_DESCRIPTIONS: dict[str, str] = {
     "coral": "Coral-Talk-like: Name / '3h ago' / 'Replying to Name' / text / 'Reply Share Report' / 'Respect 12', featured tab",
     "discourse": "Discourse-embedded topics: username and full name, compact dates ('5h', 'Mar 3', 'Mar \'21'), reply-to tabs, 'name:' quote blocks, like counts, 'Continue discussion'",
     "guestbook": "guestbook: 'Entry #12' / 'Name from City wrote on 12.03.2014:' / text / owner replies 'Comment from the owner:'",
+    "social": "social-network replies (X/Mastodon/Bluesky/Threads embeds): 'Name @handle · 3h' (or name / handle lines, or the handle alone), verified marks, 'Replying to @x' lines or '@x' mentions, count rows ('💬 3  🔁 12  ❤ 45', bare '3' '12' '45', 'Reply Repost Like Share'), 'Show more replies', 'Post your reply'",
+    "qa": "Q&A answers (Stack-Exchange-like): vote count and accepted mark before the text, 'Share Improve this answer Follow' and the 'answered Mar 3, 2021 at 5:12' / Name / reputation card AFTER the text, inline comments 'text – Name Mar 3, 2021 at 5:14', 'Add a comment', 'N Answers', 'Your Answer'",
 }
 
 LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DESCRIPTIONS)
-HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse")
+HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse", "social", "qa")
 #: Families written and measured but not trained on by the shipped splitter (``benchmarks/split_dev.py
 #: --layouts ... smf`` renders them; data/pages/README.md says why they are not in the training set).
 EXPERIMENTAL_LAYOUTS: tuple[str, ...] = ("smf",)
@@ -2708,6 +2726,467 @@ def _fam_discourse(ctx: _Ctx, pl: list) -> _Box | None:
     return _section(ctx, kids, "discourse-comments", tag="div", id=ctx.c("discourse-comments"))
 
 
+def _count_text(n: int) -> str:
+    """A social count as shown: '999', '1.2K', '12K', '1.5M'."""
+    if n < 1000:
+        return str(n)
+    if n < 10**6:
+        return f"{n / 1000:.1f}".rstrip("0").rstrip(".") + "K"
+    return f"{n / 10**6:.1f}".rstrip("0").rstrip(".") + "M"
+
+
+def _compact_when(ctx: _Ctx, cm: _Cm, dates: Sequence[str], units: dict, days: int) -> str:
+    """Social-network post times: '45s', '12m', '3h' (and '5d', '2w' when ``days`` > 1) for recent posts,
+    then a date (``dates`` = (this year's template, other years' template)); a year shown gives ``posted_at``."""
+    seconds = max(1.0, (ctx.now - cm.dt).total_seconds())
+    if seconds < days * 86400:
+        for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+            if seconds >= size:
+                return _fmt(units[unit], n=int(seconds // size))
+    text, iso = _fill_date(dates[0] if cm.dt.year == ctx.now.year else dates[1], cm.dt, ctx.loc.cal)
+    if cm.posted is None:
+        cm.posted = iso
+    return text
+
+
+def _cut_paras(paras: list[str], n: int) -> list[str]:
+    """The paragraphs shown before a 'Show more' link (about ``n`` characters)."""
+    out: list[str] = []
+    used = 0
+    for p in paras:
+        if used + len(p) > n:
+            out.append(_truncate(p, max(40, n - used)))
+            break
+        out.append(p)
+        used += len(p)
+    return out
+
+
+def _fam_social(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    plat = r.w(_T("social", "platforms"))
+    P = _T("social", plat)
+    mode = _mode(ctx, nested=5, indicator=4, flat=1)
+    order = _thread(ctx, cms, mode, max_depth=r.i(2, 5), newest_first=r.p(0.2))
+    for cm in cms:
+        if r.p(0.04):
+            cm.author = ctx.site  # the publisher's own account answers a reader
+    both = plat != "threads" and r.p(0.8)  # display name and handle; else the handle alone
+    hlines = r.w([("one", 5), ("two", 3), ("three", 1)])  # 'Name @h · 3h' | 'Name' / '@h · 3h' | 'Name' / '@h' / '3h'
+    sep = r.c(_T("social", "sep"))
+    mark = r.c(_T("social", "marks"))
+    kind = r.w([("compact", 7), ("full", 2), ("relative", 1)])
+    dates = r.w(_T("social", "compact_dates"))
+    full_tpl = r.c(_T("social", "full_dates"))
+    days = r.c((1, 1, 7, 30))
+    ampm = r.i(0, 2)
+    rel_pick = r.c((0, 1))
+    row = r.w([("counts", 3), ("icons", 3), ("words", 2), ("bare", 3), ("none", 1)])
+    row_sep = r.c(_T("social", "row_sep"))
+    words_split = r.p(0.4)
+    reply_line = r.p(0.75 if plat == "x" else 0.4)  # 'Replying to @x' line; else an '@x' mention starts the text
+    root_shown = r.p(0.5)  # top-level replies show the page's own post ('Replying to @site', '@site ...'): no reply_to
+    verified_p = r.u(0.0, 0.3)
+    trunc = plat == "x" and r.p(0.5)
+    time_dot = r.p(0.5)
+    site_base = re.sub(r"[^a-z0-9]", "", ctx.site.lower())[:15] or "news"
+    people: dict = {}
+
+    def person(name: str) -> tuple:
+        """(display name, handle as shown, badge) of one account, drawn once."""
+        if name not in people:
+            if name == ctx.site:
+                base = site_base
+            else:
+                base = re.sub(r"[^a-z0-9_]", "", name.lower().replace(" ", r.c(("", "_", "")))) or f"user{r.i(100, 99999)}"
+                if r.p(0.25):
+                    base += str(r.i(1, 999))
+            if plat == "x":
+                base = base[:15]
+            elif plat == "bluesky":
+                base = base.replace("_", "-").strip("-") or "user"
+            handle = _fmt(r.w(P["handle"]), h=base, inst=r.c(P.get("instances", ["social"])), tld=r.c(P.get("tlds", ["com"])))
+            display = f"{name} {r.c(P['name_emoji'])}" if name != ctx.site and r.p(0.06) else name
+            if name == ctx.site:
+                badge = ctx.pick("soc_badge", _T("social", "author_badge"))
+            else:
+                badge = mark if r.p(verified_p) else ""
+            people[name] = (display, handle, badge)
+        return people[name]
+
+    shown = {id(cm): person(cm.author) for cm in cms}
+    site = person(ctx.site)
+    for cm in cms:
+        cm.author = shown[id(cm)][0] if both else shown[id(cm)][1]
+
+    def mention(acc: tuple) -> str:
+        return "@" + acc[1].lstrip("@")
+
+    def when(cm: _Cm) -> str:
+        if kind == "relative":
+            return _relative((ctx.now - cm.dt).total_seconds(), ctx.loc.cal, rel_pick)
+        if kind == "full":
+            text, iso = _fill_date(full_tpl, cm.dt, ctx.loc.cal, ampm)
+            if cm.posted is None:
+                cm.posted = iso
+            return text
+        return _compact_when(ctx, cm, dates, _T("social", "units"), days)
+
+    def header(cm: _Cm) -> list:
+        display, handle, badge = shown[id(cm)]
+        t = ("a", {"href": f"/{handle.lstrip('@')}/status/{r.i(10**15, 10**16)}", "class": ctx.c("post-time")},
+             [("time", {"datetime": cm.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")}, when(cm))])
+        name = ctx.a(display if both else handle, f"/{handle}", cls="display-name")
+        marks = [" ", ctx.span(badge, "badge")] if badge else []
+        h = ctx.span(handle, "handle")
+        if both and hlines == "one":
+            return [ctx.L(HEAD, name, *marks, " ", h, sep, t, tag="div", cls="post-header", cm=cm)]
+        if not both and hlines == "one":
+            return [ctx.L(HEAD, name, *marks, sep, t, tag="div", cls="post-header", cm=cm)]
+        first = ctx.L(HEAD, name, *marks, tag="div", cls="display-name", cm=cm)
+        if both and hlines == "two":
+            return [first, ctx.L(HEAD, h, sep, t, tag="div", cls="handle-line", cm=cm)]
+        rest = [ctx.L(HEAD, h, tag="div", cls="handle-line", cm=cm)] if both else []
+        return [first] + rest + [ctx.L(HEAD, sep.strip() + " " if time_dot else "", t, tag="div", cls="post-time", cm=cm)]
+
+    def replying(acc: tuple, also: tuple | None = None) -> str:
+        names = mention(acc) + (ctx.pick("soc_and", P["and"]) + mention(also) if also else "")
+        return _fmt(ctx.pick("soc_replying", P["replying"]), names=names, name=acc[0] if both else acc[1])
+
+    def actions(cm: _Cm) -> list:
+        vals = [len(cm.kids) + (r.i(1, 9) if r.p(0.1) else 0), int(cm.votes * r.u(0.0, 0.6)), cm.votes * (10 if r.p(0.1) else 1)]
+        if row == "counts":
+            forms = ctx.pick("soc_counts", P["count_words"])
+            items = [_fmt(f[0] if v == 1 else f[1], n=_count_text(v)) for f, v in zip(forms, vals) if v]
+            return [ctx.L(FURN, row_sep.join(items), tag="div", cls="post-stats")] if items else []
+        if row == "icons":
+            icons = ctx.pick("soc_icons", P["icons"])
+            return [ctx.L(FURN, row_sep.join(f"{ic} {_count_text(v)}" if v else ic for ic, v in zip(icons, vals)), tag="div", cls="post-actions")]
+        if row == "words":
+            words = ctx.pick("soc_words", P["words"])
+            if words_split:
+                return [ctx.X("div", "post-actions", [ctx.L(FURN, w, tag="button") for w in words.split()])]
+            return [ctx.L(FURN, words, tag="div", cls="post-actions")]
+        if row == "bare" and any(vals):
+            return [ctx.X("div", "post-actions", [ctx.L(FURN, _count_text(v), tag="div", cls="count") for v in vals if v])]
+        return []
+
+    def one(cm: _Cm) -> _Box:
+        parts: list = []
+        if ctx.chance("soc_avatar", 0.7):
+            parts.append(ctx.img("avatar"))
+        parts += header(cm)
+        if mode == "indicator":
+            parent = shown[id(cm.parent)] if cm.parent is not None else None
+            if parent is not None or root_shown:
+                acc = parent or site
+                if reply_line:
+                    grand = shown[id(cm.parent.parent)] if cm.parent is not None and cm.parent.parent is not None and r.p(0.3) else None
+                    parts.append(ctx.L(FURN, replying(acc, grand), tag="div", cls="replying-to"))
+                else:
+                    prefix = mention(acc) + " "
+                    cm.paras = [prefix + cm.paras[0]] + cm.paras[1:] if cm.paras else [prefix.strip()]
+                cm.reply_shown = parent is not None
+        more = False
+        if trunc and len(cm.text) > 280:
+            cm.paras = _cut_paras(cm.paras, r.i(240, 280))
+            more = True
+        parts += _ctext(ctx, cm, tag="p" if plat == "mastodon" else "div", br=0.5, box="div", box_cls="post-text")
+        if more:
+            parts.append(ctx.L(FURN, ctx.pick("soc_more", _T("social", "show_more")), tag="button", cls="show-more"))
+        parts += actions(cm)
+        box: list = [ctx.X("article", "post", parts)]
+        if mode == "nested" and cm.kids:
+            reps: list = [one(c) for c in cm.kids]
+            if r.p(0.15):
+                reps.append(ctx.L(FURN, r.c(P["thread"]), tag="button"))
+            box.append(ctx.X("div", "replies", reps, nest=1))
+        elif r.p(0.06):
+            box.append(ctx.L(FURN, ctx.pick("soc_thread", P["thread"]), tag="a"))
+        return ctx.X("div", "thread-item", box)
+
+    kids: list = []
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, r.c(P["heading"]), tag=r.c(("h2", "h3", "div"))))
+    if r.p(0.35):
+        n = [_count_text(2 + int(r.u(0, 1) ** 2 * r.c((50, 500, 5000)))) for _ in range(5)]
+        kids.append(ctx.L(FURN, _fmt(r.c(P["root_stats"]), r=n[0], b=n[1], q=n[2], l=n[3], k=n[4]), tag="div", cls="root-stats"))
+    if r.p(0.4):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["join"]), n=len(cms) + r.i(0, 50)), tag="p"))
+    if "who_can_reply" in P and r.p(0.15):
+        kids += [ctx.L(FURN, _fmt(t, site=site_base), tag="div") for t in r.c(P["who_can_reply"])]
+    compose = [ctx.L(FURN, _fmt(t, site=site[0]), tag="div" if k == 0 else "button") for k, t in enumerate(r.c(P["compose"]))]
+    compose_at = r.w([("top", 4), ("bottom", 2), ("none", 3)])
+    if compose_at == "top":
+        kids += compose
+    if r.p(0.25):
+        kids.append(ctx.L(FURN, r.c(P["sort"]), tag="div", cls="sort"))
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kids.append(ctx.X("div", "replies-list", [one(c) for c in roots]))
+    if r.p(0.5 if len(cms) > 5 else 0.15):
+        kids.append(ctx.L(FURN, r.c(P["more"]), tag="button", cls="load-more"))
+    if compose_at == "bottom":
+        kids += compose
+    return _section(ctx, kids, "social-replies", tag="div")
+
+
+def _qa_when(ctx: _Ctx, dt: _dt.datetime, style: str) -> tuple[str, str | None]:
+    """Stack-Exchange-like times: '3 hours ago' (under two days), 'Mar 3 at 5:12' (this year),
+    'Mar 3, 2021 at 5:12' or "Mar 3 '21 at 5:12"; (text, ISO when a year is shown)."""
+    d = _T("qa", "dates")[style]
+    seconds = max(0.0, (ctx.now - dt).total_seconds())
+    if d["year"] is None or (d["recent"] and seconds < 2 * 86400):
+        return _relative(seconds, ctx.loc.cal, 0), None
+    return _fill_date(d["this_year"] if dt.year == ctx.now.year else d["year"], dt, ctx.loc.cal)
+
+
+def _rep_text(n: int) -> str:
+    """Reputation as shown: '1,234', '45.6k', '1.2m'."""
+    if n < 10000:
+        return f"{n:,}"
+    if n < 10**6:
+        return f"{n / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+    return f"{n / 10**6:.1f}".rstrip("0").rstrip(".") + "m"
+
+
+def _fam_qa(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    date_style = r.w(_T("qa", "date_styles"))
+    short_max = r.i(150, 600)  # comments are short; longer texts are answers
+    p_comment = r.u(0.2, 0.6)
+    p_qcomment = r.u(0.05, 0.35) if r.p(0.6) else 0.0
+    p_mention = r.u(0.2, 0.7)
+    p_user_id = r.u(0.0, 0.12)
+    cap = r.i(3, 8)  # comments shown under one post (the others hide behind 'Show N more comments')
+    answers: list[_Cm] = []
+    qcomments: list[_Cm] = []
+    under: dict[int, list[_Cm]] = {}
+    for cm in cms:
+        if r.p(p_user_id):
+            cm.author = _fmt(r.c(_T("qa", "user_ids")), n=r.i(10**5, 3 * 10**7))
+        flat = " ".join(cm.paras)
+        role = "answer"
+        if cm.paras and len(flat) <= short_max:
+            if len(qcomments) < cap and r.p(p_qcomment):
+                role = "question"
+            elif answers and r.p(p_comment):
+                role = "comment"
+        target = None
+        if role == "comment":
+            target = answers[max(0, len(answers) - 1 - int(r.u(0, 1) ** 2 * len(answers)))]
+            if len(under[id(target)]) >= cap:
+                role, target = "answer", None
+        if role == "answer":
+            answers.append(cm)
+            under[id(cm)] = []
+            continue
+        cm.paras = [flat]
+        if target is None:
+            thread = qcomments
+        else:
+            thread = under[id(target)]
+            if r.p(0.2) and target.author:
+                cm.author = target.author  # the answerer replies in the comments
+        earlier = [c for c in thread if c.author != cm.author]
+        if earlier and r.p(p_mention):
+            parent = earlier[-1] if r.p(0.7) else r.c(earlier)
+            cm.paras = [_fmt(ctx.pick("qa_mention", _T("qa", "mention")), name=re.sub(r"\s+", "", parent.author)) + flat]
+            cm.parent = parent
+        else:
+            cm.parent = target  # a comment under an answer answers it; under the question: no reply_to
+        if cm.parent is not None:
+            cm.reply_shown = True
+            if cm.dt <= cm.parent.dt:
+                cm.dt = min(ctx.now, cm.parent.dt + _dt.timedelta(seconds=r.i(30, 20000)))
+        thread.append(cm)
+    score = {id(a): a.votes - (r.i(1, 6) if r.p(0.12) else 0) for a in answers}
+    cscore = {id(c): c.votes // 3 for c in cms}
+    accepted = None
+    if answers and r.p(0.55):
+        accepted = r.c(sorted(answers, key=lambda a: -score[id(a)])[:2])
+    sort = r.w([("score", 6), ("oldest", 2), ("newest", 1)])
+    if sort == "score":
+        shown = sorted(answers, key=lambda a: -score[id(a)])
+        if accepted is not None and r.p(0.5):
+            shown = [accepted] + [a for a in shown if a is not accepted]  # the accepted answer pinned first
+    else:
+        shown = list(answers) if sort == "oldest" else answers[::-1]
+    vote_lines = _T("qa", "votes")[r.w(_T("qa", "vote_styles"))]
+    minus = r.c(_T("qa", "minus"))
+    acc_mark = r.c(_T("qa", "accepted"))
+    menu = r.c(_T("qa", "menu"))
+    menu_sep = r.c((" ", " ", "|", " | ")) if r.p(0.6) else None  # None: one line per link
+    show_menu = r.p(0.85)
+    card = r.w([("time_name", 6), ("name_time", 2)])
+    rep_style = r.w(_T("qa", "rep_styles"))
+    edit_p = r.u(0.05, 0.35)
+    comment_tpl = r.c(_T("qa", "comment"))
+    add_tpl = r.c(_T("qa", "add_comment"))
+    more_tpl = r.c(_T("qa", "more_comments"))
+    add_shown = r.p(0.85)
+    add_joined = r.p(0.5)
+    cnest = r.p(0.4)
+    cscore_shown = r.p(0.8)
+    users: dict = {}
+
+    def user(name: str) -> tuple:
+        if name not in users:
+            rep = 1 + int(r.u(0, 1) ** 3 * r.c((200, 5000, 100000, 1500000)))
+            b = r.i(0, min(999, 1 + rep // 300)) if rep > 1 else 0
+            s = r.i(0, b // 2 + 1) if b else 0
+            g = r.i(0, s // 4) if s else 0
+            users[name] = (rep, g, s, b, r.i(1000, 2 * 10**7))
+        return users[name]
+
+    def profile(name: str, cls: str = "user-details"):
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "user"
+        return ctx.a(name, f"/users/{user(name)[4]}/{slug}", cls=cls)
+
+    def rep_lines(name: str) -> list:
+        rep, g, s, b, _ = user(name)
+        nums = [(n, k) for k, n in enumerate((g, s, b)) if n]
+        if rep_style == "none":
+            return []
+        if rep_style == "rep":
+            return [ctx.L(FURN, _rep_text(rep), tag="div", cls="reputation-score")]
+        if rep_style == "lines":
+            return [ctx.L(FURN, _rep_text(rep), tag="span", cls="reputation-score")] + [ctx.L(FURN, str(n), tag="span", cls="badge") for n, _ in nums]
+        if rep_style == "aria":
+            forms = _T("qa", "badges_aria")
+            text = _rep_text(rep) + "".join(f" {n} " + _fmt(forms[k][0 if n == 1 else 1], n=n) for n, k in nums)
+        else:
+            text = _rep_text(rep) + "".join(_T("qa", "badge_sep")[rep_style] + str(n) for n, _ in nums)
+        return [ctx.L(FURN, text, tag="div", cls="-flair")]
+
+    def timed(tpl: str, dt: _dt.datetime) -> tuple[list, str | None]:
+        text, iso = _qa_when(ctx, dt, date_style)
+        pre, _, post = tpl.partition("{when}")
+        return [pre, ctx.span(text, "relativetime", title=dt.strftime("%Y-%m-%d %H:%M:%SZ")), post], iso
+
+    def menu_box(post: str):
+        items = [_fmt(x, post=post) for x in menu]
+        if menu_sep is not None:
+            parts = [x for k, it in enumerate(items) for x in ([menu_sep] if k else []) + [ctx.a(it)]]
+            return ctx.L(FURN, *parts, tag="div", cls="js-post-menu")
+        return ctx.X("div", "js-post-menu", [ctx.L(FURN, ctx.a(it), tag="div") for it in items])
+
+    def signature(cm: _Cm) -> list:
+        out: list = []
+        if r.p(edit_p):
+            edt = cm.dt + (ctx.now - cm.dt) * r.u(0.0, 1.0) ** 2 + _dt.timedelta(seconds=r.i(60, 600))
+            edt = min(edt, ctx.now)
+            eparts, _ = timed(ctx.pick("qa_edited", _T("qa", "edited")), edt)
+            elines: list = [ctx.L(FURN, *eparts, tag="div", cls="user-action-time")]
+            editor = ctx.names.new() if r.p(0.5) else None
+            if editor and editor != cm.author:
+                elines += [ctx.L(FURN, profile(editor), tag="div", cls="user-details")] + rep_lines(editor)
+            out.append(ctx.X("div", "post-signature", elines))
+        if not cm.author:
+            return out
+        tparts, iso = timed(ctx.pick("qa_answered", _T("qa", "answered")), cm.dt)
+        if cm.posted is None:
+            cm.posted = iso
+        time_line = ctx.L(HEAD, *tparts, tag="div", cls="user-action-time", cm=cm)
+        name_line = ctx.L(HEAD, profile(cm.author), tag="div", cls="user-details", cm=cm)
+        lines = [time_line, name_line] + rep_lines(cm.author) if card == "time_name" else [name_line] + rep_lines(cm.author) + [time_line]
+        if user(cm.author)[0] < 50 and r.p(0.3):
+            lines += [ctx.L(FURN, _fmt(t, name=cm.author), tag="div", cls="new-contributor") for t in ctx.pick("qa_new", _T("qa", "new_contributor"))]
+        out.append(ctx.X("div", "post-signature owner", lines))
+        return out
+
+    def comments(thread: list) -> _Box | None:
+        items: list = []
+        for c in thread:
+            li: list = []
+            if cscore_shown and cscore[id(c)] > 0:
+                li.append(ctx.L(FURN, str(cscore[id(c)]), tag="div", cls="comment-score"))
+            text, iso = _qa_when(ctx, c.dt, date_style)
+            if c.posted is None:
+                c.posted = iso
+            parts: list = []
+            for piece in re.split(r"(\{text\}|\{name\}|\{when\})", comment_tpl):
+                if piece == "{text}":
+                    parts.append(ctx.span(c.paras[0], "comment-copy"))
+                elif piece == "{name}":
+                    parts.append(profile(c.author, "comment-user"))
+                elif piece == "{when}":
+                    parts.append(ctx.span(text, "comment-date", title=c.dt.strftime("%Y-%m-%d %H:%M:%SZ")))
+                elif piece:
+                    parts.append(piece)
+            li.append(ctx.L(CTEXT, *parts, tag="div", cls="comment-body", cm=c))
+            items.append(ctx.X("li", "comment", li))
+        foot: list = []
+        if add_shown:
+            foot.append(ctx.a(add_tpl, cls="js-add-link"))
+        if thread and r.p(0.2):
+            foot.append(ctx.a(_fmt(more_tpl, n=r.i(1, 15)), cls="js-show-link"))
+        kids: list = [ctx.X("ul", "comments-list", items)] if items else []
+        if foot and add_joined:
+            kids.append(ctx.L(FURN, *[x for k, f in enumerate(foot) for x in ([" | "] if k else []) + [f]], tag="div"))
+        else:
+            kids += [ctx.L(FURN, f, tag="div") for f in foot]
+        return ctx.X("div", "comments", kids, nest=1 if cnest else 0) if kids else None
+
+    def answer(cm: _Cm) -> _Box:
+        v = score[id(cm)]
+        num = str(v) if v >= 0 else minus + str(-v)
+        votes = [ctx.L(FURN, _fmt(t, v=num), tag="div", cls="js-vote-count" if "{v}" in t else "js-vote-button") for t in vote_lines]
+        if cm is accepted:
+            votes.append(ctx.L(FURN, acc_mark, tag="div", cls="js-accepted-answer-indicator"))
+        cell: list = _ctext(ctx, cm, tag="p", br=0.1, box="div", box_cls="s-prose js-post-body")
+        if show_menu:
+            cell.append(menu_box("answer"))
+        cell += signature(cm)
+        return ctx.X("div", "answer js-answer", [ctx.X("div", "votecell", votes), ctx.X("div", "answercell", cell),
+                                                 comments(under[id(cm)])], id=f"answer-{r.i(10**6, 10**8)}")
+
+    kids: list = []
+    if show_menu and r.p(0.5):
+        kids.append(menu_box("question"))
+    if qcomments or r.p(0.5):
+        kids.append(comments(qcomments))
+    if answers:
+        head: list = [ctx.L(FURN, _fmt(r.c(_T("qa", "answers"))[0 if len(answers) != 1 else 1], n=len(answers)), tag="h2", cls="answers-header")]
+        sorts = r.c(_T("qa", "sort"))
+        if r.p(0.4):
+            head.append(ctx.L(FURN, " ".join(sorts), tag="div", cls="answer-sort"))
+        else:
+            head.append(ctx.X("div", "answer-sort", [ctx.L(FURN, s, tag="div") for s in sorts]))
+        kids.append(ctx.X("div", "answers-header", head))
+    elif r.p(0.7):
+        kids.append(ctx.L(FURN, r.c(_T("qa", "know_someone")), tag="p"))
+    lst: list = []
+    for k, cm in enumerate(shown):
+        ad = _maybe_ad(ctx, k, 0.1)
+        if ad is not None:
+            lst.append(ad)
+        lst.append(answer(cm))
+    kids.append(ctx.X("div", "answers", lst, id=ctx.c("answers")))
+    if r.p(0.08):
+        kids.append(ctx.L(FURN, r.c(_T("qa", "protected")), tag="p"))
+    elif r.p(0.6):
+        form: list = [ctx.L(FURN, r.c(_T("qa", "your_answer")), tag="h2")]
+        pool = _T("qa", "form")
+        form += [ctx.L(FURN, _fmt(pool[j], site=ctx.site), tag="div") for j in sorted(r.sample(range(len(pool)), r.i(1, 7)))]
+        form.append(_Box("textarea", {"name": "post-text", "rows": "15"}, []))
+        form.append(ctx.L(FURN, r.c(_T("qa", "post_button")), tag="button", type="submit"))
+        if r.p(0.5):
+            form.append(ctx.L(FURN, r.c(_T("qa", "terms")), tag="p"))
+        kids.append(ctx.X("form", "post-form", form, id=ctx.c("post-form")))
+    if r.p(0.5):
+        tags = " ".join(re.sub(r"\W+", "-", t.lower()).strip("-") for t in r.sample(ctx.loc.bl("topics"), r.i(1, 4)))
+        kids.append(ctx.L(FURN, _fmt(r.c(_T("qa", "not_the_answer")), tags=tags), tag="h2", cls="bottom-notice"))
+    if r.p(0.25):
+        rel: list = [ctx.L(BOILER, r.c(_T("qa", "related")), tag="h4")]
+        scores = r.p(0.5)
+        for t in r.sample(ctx.others, r.i(3, 8)):
+            rel.append(ctx.L(BOILER, *([ctx.span(str(r.i(0, 400)), "answer-votes"), " "] if scores else []), ctx.a(t), tag="div"))
+        kids.append(ctx.X("div", "related-questions", rel))
+    return _section(ctx, kids, "answers-area", tag="div", id=ctx.c("answers-area"))
+
+
 # =========================================================================== specs and public functions
 
 
@@ -2735,6 +3214,8 @@ _SPECS: dict[str, _Spec] = {
     "coral": _Spec(_fam_coral, cls_modes=(("semantic", 40), ("obf", 40), ("utility", 20))),
     "guestbook": _Spec(_fam_guestbook, indent_p=0.3),
     "discourse": _Spec(_fam_discourse, lang="en", indent_p=0.3, cls_modes=(("semantic", 60), ("obf", 20), ("none", 20))),
+    "social": _Spec(_fam_social, lang="en", indent_p=0.5, cls_modes=(("semantic", 35), ("obf", 45), ("utility", 15), ("none", 5))),
+    "qa": _Spec(_fam_qa, lang="en", indent_p=0.2, cls_modes=(("semantic", 60), ("obf", 15), ("utility", 15), ("none", 10))),
 }
 assert set(_SPECS) == set(LAYOUTS)
 
