@@ -332,6 +332,43 @@ def read_articles(path: str | os.PathLike[str], id_col: str = "article_id", text
     return articles_from_frame(frame, id_col, text_col, title_col, where=os.fspath(path))
 
 
+class _OffTopicRows:
+    """The rows of one call that get ``off_topic`` (those with an article), and what their
+    discussions need: the parts :func:`_offtopic_scores` and :func:`_score_both` share."""
+
+    def __init__(self, texts: list[str], article_of: np.ndarray, parents: list[str | None] | None,
+                 discussion_of: np.ndarray | None, gathered: np.ndarray | None, copies: np.ndarray | None) -> None:
+        self.rows = rows = np.flatnonzero(article_of >= 0)
+        self.article_of = article_of
+        self.texts = [texts[i] for i in rows]
+        self.parents = [parents[i] for i in rows] if parents is not None else None
+        self.groups, self.of = np.unique((article_of if discussion_of is None else np.asarray(discussion_of))[rows],
+                                         return_inverse=True)
+        self.sums = np.asarray(gathered)[self.groups] if gathered is not None else None
+        self.copies = np.asarray(copies)[rows] if copies is not None else None
+
+    def task(self, lo: int, hi: int, articles: list[tuple[str | None, str]]) -> tuple:
+        """Arguments of ``offtopic.features_and_codes`` for the rows ``lo:hi`` of :attr:`rows`:
+        each worker gets only the articles its comments need."""
+        used, local = np.unique(self.article_of[self.rows[lo:hi]], return_inverse=True)
+        return (self.texts[lo:hi], local, [articles[k] for k in used],
+                self.parents[lo:hi] if self.parents is not None else None)
+
+    def finish(self, offtopic: Any, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+        """P(off-topic) of :attr:`rows` from the workers' features, codes and comment-only
+        probabilities (in row order): the discussions (every worker's comments count) and the two
+        small classifiers run here."""
+        from moderate.offtopic.features import copies_within, discussion_cosine
+
+        X = np.concatenate([x for x, _, _ in parts])
+        codes = np.concatenate([c for _, c, _ in parts]).astype(np.int64)
+        text_p = np.concatenate([t for _, _, t in parts])
+        if X.shape[1] > _DISCUSSION_COLUMN:  # models fitted before cos_discussion have no such column
+            copies = self.copies if self.copies is not None or self.sums is not None else copies_within(self.texts, self.of)
+            X[:, _DISCUSSION_COLUMN] = discussion_cosine(codes, self.of, self.sums, copies)
+        return offtopic.predict_from_features(self.texts, X, text_p)
+
+
 def _offtopic_scores(
     offtopic: Any, texts: list[str], article_of: np.ndarray, articles: list[tuple[str | None, str]],
     parents: list[str | None] | None, n_jobs: int | None = 1, discussion_of: np.ndarray | None = None,
@@ -346,43 +383,57 @@ def _offtopic_scores(
     whole discussion.
     """
     out = np.full(len(texts), np.nan)
-    rows = np.flatnonzero(article_of >= 0)
-    if len(rows) == 0 or offtopic is None:
+    if offtopic is None or not (np.asarray(article_of) >= 0).any():
         return out
-    from moderate.offtopic.features import Discussion, copies_within, discussion_cosine
+    from moderate.offtopic.features import Discussion
 
-    sub_texts = [texts[i] for i in rows]
-    sub_parents = [parents[i] for i in rows] if parents is not None else None
-    groups, of = np.unique((article_of if discussion_of is None else np.asarray(discussion_of))[rows], return_inverse=True)
-    sums = np.asarray(gathered)[groups] if gathered is not None else None
-    sub_copies = np.asarray(copies)[rows] if copies is not None else None
+    ot = _OffTopicRows(texts, np.asarray(article_of), parents, discussion_of, gathered, copies)
     jobs = effective_jobs(n_jobs)
-    if jobs > 1 and len(rows) >= PARALLEL_MIN_TEXTS:
+    if jobs > 1 and len(ot.rows) >= PARALLEL_MIN_TEXTS:
         from joblib import Parallel, delayed
 
-        # what needs the texts (features, topic codes, the comment-only part) in the workers; the
-        # discussions (every worker's comments count) and the two small classifiers on the
-        # features here (the gradient boosting uses threads)
-        bounds = np.linspace(0, len(rows), jobs + 1).astype(int)
-        tasks = []
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
-            # each worker gets only the articles its comments need
-            used, local = np.unique(article_of[rows[lo:hi]], return_inverse=True)
-            tasks.append(delayed(offtopic.features_and_codes)(
-                sub_texts[lo:hi], local, [articles[k] for k in used],
-                sub_parents[lo:hi] if sub_parents is not None else None))
-        parts = Parallel(n_jobs=jobs)(tasks)
-        X = np.concatenate([x for x, _, _ in parts])
-        codes = np.concatenate([c for _, c, _ in parts]).astype(np.int64)
-        text_p = np.concatenate([t for _, _, t in parts])
-        if X.shape[1] > _DISCUSSION_COLUMN:  # models fitted before cos_discussion have no such column
-            X[:, _DISCUSSION_COLUMN] = discussion_cosine(
-                codes, of, sums, sub_copies if sub_copies is not None or sums is not None else copies_within(sub_texts, of))
-        out[rows] = offtopic.predict_from_features(sub_texts, X, text_p)
+        # what needs the texts (features, topic codes, the comment-only part) in the workers
+        bounds = np.linspace(0, len(ot.rows), jobs + 1).astype(int)
+        parts = Parallel(n_jobs=jobs)(delayed(offtopic.features_and_codes)(*ot.task(lo, hi, articles))
+                                      for lo, hi in zip(bounds[:-1], bounds[1:]))
+        out[ot.rows] = ot.finish(offtopic, parts)
     else:
-        out[rows] = offtopic.predict_proba(sub_texts, article_of[rows], articles, sub_parents,
-                                           Discussion(of, sums, sub_copies))
+        out[ot.rows] = offtopic.predict_proba(ot.texts, ot.article_of[ot.rows], articles, ot.parents,
+                                              Discussion(ot.of, ot.sums, ot.copies))
     return out
+
+
+def _both_part(model: LoadedModel, texts: list[str], batch_size: int, offtopic: Any, task: tuple | None) -> tuple:
+    """A worker's share of :func:`_score_both`: the incivility probabilities of its texts and the
+    off-topic features of those that have an article."""
+    return _predict(model, texts, batch_size, 1), (offtopic.features_and_codes(*task) if task is not None else None)
+
+
+def _score_both(
+    model: LoadedModel, texts: list[str], batch_size: int, jobs: int, offtopic: Any, article_of: np.ndarray,
+    articles: list[tuple[str | None, str]], parents: list[str | None] | None, discussion_of: np.ndarray | None,
+    gathered: np.ndarray | None, copies: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The incivility probabilities and ``off_topic`` of ``texts`` in one round of worker
+    processes (each takes a contiguous share of the texts and does both for it), where two rounds
+    paid for two hand-overs and two waits for the slower worker. The same numbers as
+    :func:`_predict` followed by :func:`_offtopic_scores`."""
+    from joblib import Parallel, delayed
+
+    ot = _OffTopicRows(texts, np.asarray(article_of), parents, discussion_of, gathered, copies)
+    bounds = np.linspace(0, len(texts), jobs + 1).astype(int)
+    cuts = np.searchsorted(ot.rows, bounds)  # the off-topic rows of each share
+    tasks = []
+    for (lo, hi), (a, b) in zip(zip(bounds[:-1], bounds[1:]), zip(cuts[:-1], cuts[1:])):
+        task = ot.task(a, b, articles) if b > a else None
+        tasks.append(delayed(_both_part)(model, list(texts[lo:hi]), batch_size, offtopic, task))
+    parts = Parallel(n_jobs=jobs)(tasks)
+    probs = np.concatenate([p for p, _ in parts]) if parts else np.zeros((0, len(LABELS)))
+    off = np.full(len(texts), np.nan)
+    features = [f for _, f in parts if f is not None]
+    if features:
+        off[ot.rows] = ot.finish(offtopic, features)
+    return probs, off
 
 
 def _topic_codes(offtopic: Any, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
@@ -536,7 +587,6 @@ def _score_columns(
     statuses, texts = _text_statuses(text_values)
     scored = statuses == STATUS_OK
     probs = np.full((len(frame), len(LABELS) + 1), np.nan, dtype=np.float64)
-    probs[scored, : len(LABELS)] = _predict(model, texts, batch_size, n_jobs)
     scored_rows = np.flatnonzero(scored)
     discussion_of, sums, copies = None, None, None  # per scored row / per discussion / per scored row
     if isinstance(articles, Articles):
@@ -563,10 +613,17 @@ def _score_columns(
         discussion_of = np.asarray(rest[0])[scored_rows] if rest and rest[0] is not None else None
     else:
         article_of, distinct, parents = np.full(len(frame), NO_ARTICLE), [], None
-    probs[scored_rows, len(LABELS)] = _offtopic_scores(
-        offtopic, texts, article_of[scored_rows], distinct,
-        [parents[i] for i in scored_rows] if parents is not None else None, n_jobs,
-        discussion_of, sums, copies)
+    scored_parents = [parents[i] for i in scored_rows] if parents is not None else None
+    jobs = effective_jobs(n_jobs)
+    if (offtopic is not None and jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS
+            and (article_of[scored_rows] >= 0).sum() >= PARALLEL_MIN_TEXTS):
+        probs[scored, : len(LABELS)], probs[scored_rows, len(LABELS)] = _score_both(
+            model, texts, batch_size, jobs, offtopic, article_of[scored_rows], distinct, scored_parents,
+            discussion_of, sums, copies)
+    else:
+        probs[scored, : len(LABELS)] = _predict(model, texts, batch_size, n_jobs)
+        probs[scored_rows, len(LABELS)] = _offtopic_scores(
+            offtopic, texts, article_of[scored_rows], distinct, scored_parents, n_jobs, discussion_of, sums, copies)
     statuses[scored & (article_of == NO_ARTICLE)] = STATUS_NO_ARTICLE
     statuses[scored & (article_of == ARTICLE_NOT_FOUND)] = STATUS_ARTICLE_NOT_FOUND
     thresholds = dict(model.thresholds)

@@ -256,6 +256,45 @@ def test_parallel_off_topic_scores_equal_serial_ones(offtopic, monkeypatch):
     assert np.isnan(serial[article_of < 0]).all() and not np.isnan(serial[article_of >= 0]).any()
 
 
+@pytest.fixture()
+def parallel_rounds(monkeypatch):
+    """A list that gets one item per ``joblib.Parallel`` round run from here on."""
+    import joblib
+
+    rounds = []
+
+    class CountingParallel(joblib.Parallel):
+        def __call__(self, iterable):
+            rounds.append(1)
+            return super().__call__(iterable)
+
+    monkeypatch.setattr(joblib, "Parallel", CountingParallel)
+    return rounds
+
+
+def test_incivility_and_off_topic_share_one_round_of_workers(fake_model, offtopic, monkeypatch, parallel_rounds):
+    """With many rows, each worker scores its share for both models in one round; the scores
+    equal one process's, with and without an article, blank texts included."""
+    from moderate import score
+
+    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 10)
+    n = 41
+    texts = [COMMENTS[k % 3] + f" ({k})" if k % 11 else "  " for k in range(n)]
+    bodies = [ARTICLES[(k * 7) % 3][1] if k % 5 else None for k in range(n)]  # some rows without an article
+    frame = pd.DataFrame({"text": texts, "article": bodies})
+    serial = score.score_frame(frame, model=fake_model, article_col="article", offtopic_model=offtopic, n_jobs=1)
+    assert not parallel_rounds
+    parallel = score.score_frame(frame, model=fake_model, article_col="article", offtopic_model=offtopic, n_jobs=2)
+    assert len(parallel_rounds) == 1
+    pd.testing.assert_frame_equal(parallel, serial)
+    assert serial[OFF_TOPIC].notna().sum() == sum(1 for t, b in zip(texts, bodies) if t.strip() and b)
+    # every row of one share without an article: that worker has no off-topic part
+    first_half = frame.assign(article=[None] * 21 + bodies[21:])
+    pd.testing.assert_frame_equal(
+        score.score_frame(first_half, model=fake_model, article_col="article", offtopic_model=offtopic, n_jobs=2),
+        score.score_frame(first_half, model=fake_model, article_col="article", offtopic_model=offtopic, n_jobs=1))
+
+
 _WORDY = st.lists(st.sampled_from(["tram", "Tram", "line", "cake", "a", "I", "!", "?", "+1", "120", "ÉCOLE", "é",
                                    " ", "  ", "\t", "\n", "\u00a0", "-", "'s", ".", "x"]), max_size=30).map("".join)
 
@@ -373,23 +412,13 @@ def _table(n: int = 40) -> pd.DataFrame:
     return pd.DataFrame({"text": texts, "article_id": rng.choice(["a", "b", "c", "zzz"], size=n)})
 
 
-def test_table_scores_do_not_depend_on_the_chunk_size(tmp_path, fake_model, offtopic, monkeypatch):
+def test_table_scores_do_not_depend_on_the_chunk_size(tmp_path, fake_model, offtopic, monkeypatch, parallel_rounds):
     """Each comment is judged with every comment of its story in the input (a first pass gathers
     the discussions), so scoring in chunks of 7 gives the scores of one chunk, and of score_frame."""
     from moderate import score
     from moderate.score import score_files, score_frame
 
-    import joblib
-
-    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 4)  # the two-round parallel path too
-    rounds = []
-
-    class CountingParallel(joblib.Parallel):
-        def __call__(self, iterable):
-            rounds.append(1)
-            return super().__call__(iterable)
-
-    monkeypatch.setattr(joblib, "Parallel", CountingParallel)
+    monkeypatch.setattr(score, "PARALLEL_MIN_TEXTS", 4)  # the parallel paths too
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "title": [a[0] for a in ARTICLES], "body": [a[1] for a in ARTICLES]})
     arts.to_csv(tmp_path / "arts.csv", index=False)
     frame = _table()
@@ -403,7 +432,7 @@ def test_table_scores_do_not_depend_on_the_chunk_size(tmp_path, fake_model, offt
     # equal up to the last bit of the classifiers' floating-point sums (BLAS blocks by batch size)
     np.testing.assert_allclose(runs[7, 1], runs[1000, 1], rtol=1e-12)
     np.testing.assert_allclose(runs[20, 2], runs[7, 1], rtol=1e-12)
-    assert rounds  # the chunks of 20 rows went through worker processes
+    assert parallel_rounds  # the chunks of 20 rows went through worker processes
     whole = score_frame(frame, model=fake_model, articles=arts, offtopic_model=offtopic, n_jobs=1)[OFF_TOPIC].to_numpy()
     np.testing.assert_allclose(whole, runs[7, 1], rtol=1e-12)
     assert np.isnan(whole[frame["article_id"].eq("zzz").to_numpy()]).all()
