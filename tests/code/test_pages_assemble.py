@@ -98,6 +98,13 @@ NH, NC = "+" + H, "+" + C
     # a month and a two-digit year (Discourse) is a date, not part of the name
     ("rachelmartin Oct '14", "rachelmartin"),
     ("Mar '06", None),
+    # a username beside the same person's full name (Discourse): the full name; a verified mark
+    # is a badge; "Name @blog" is the name as shown (the dragnet annotators' "Heidi @foodiecrush")
+    ("pamelajones Pamela Jones", "Pamela Jones"),
+    ("Pamela Jones pamelajones · 5h", "Pamela Jones"),
+    ("Rose Rose Rose", "Rose Rose Rose"),
+    ("@liberty_smart ✔", "@liberty_smart"),
+    ("Heidi @foodiecrush", "Heidi @foodiecrush"),
 ])
 def test_clean_name(line, name):
     assert clean_name(line) == name

@@ -148,6 +148,21 @@ def _trim_name(text: str) -> str:
     return name
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text).lower()
+
+
+def _drop_handle_twin(words: list[str]) -> list[str]:
+    """A username shown beside the same person's full name ("pamelajones Pamela Jones", "Pamela
+    Jones pamelajones"): the full name."""
+    if len(words) >= 3:
+        if _letters(words[0]) == _letters("".join(words[1:])):
+            return words[1:]
+        if _letters(words[-1]) == _letters("".join(words[:-1])):
+            return words[:-1]
+    return words
+
+
 def clean_name(line: str) -> str | None:
     """The person's name in a comment header or byline line, if it shows one."""
     text = _field_labels().sub(" | ", line)
@@ -187,7 +202,7 @@ def clean_name(line: str) -> str | None:
         words = words[:cut]
         while words and words[-1].lower().strip(".,:;!") in _not_names():
             words = words[:-1]
-        words = _strip_place(_strip_badges(words))
+        words = _drop_handle_twin(_strip_place(_strip_badges(words)))
         while words and words[0].lower().strip(".,:;!") in _not_names():
             words = words[1:]
         name = _trim_name(" ".join(words))
