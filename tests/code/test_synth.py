@@ -281,3 +281,78 @@ def test_social_headers_before_text():
             if g.text.strip().startswith(("Replying to @", "Reply to @")):
                 assert g.label == L.FURNITURE
     assert replies
+
+
+def _lead(line: str) -> tuple[int, int]:
+    """(':' characters, whitespace) before a text dump line's words: its indentation."""
+    stripped = line.lstrip()
+    return len(stripped) - len(stripped.lstrip(":")), len(line) - len(stripped)
+
+
+def test_wikitalk_signature_ends_the_text_line():
+    """wikitalk: the signature ends the last paragraph's comment_text line (or stands alone as the
+    header) and is never part of ``text``; a reply is indented deeper than its parent or starts with
+    "@Parent"."""
+    signed = alone = replies = 0
+    for seed in range(16):
+        page = _render("wikitalk", seed, "text")
+        rows = _comment_rows(page)
+        for c in page.comments:
+            if c["about"] is not None:
+                continue
+            assert "(UTC)" not in c["text"] and "Preceding" not in c["text"] and "[reply]" not in c["text"]
+            lines = rows[c["index"]]
+            if c["author"] is None:  # unsigned, not autosigned
+                assert c["posted_at"] is None and {label for _, label, _ in lines} == {L.COMMENT_TEXT}
+                continue
+            assert ISO.match(c["posted_at"]) and "T" in c["posted_at"]
+            last_text = [t for _, label, t in lines if label == L.COMMENT_TEXT][-1:]
+            heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
+            if heads:
+                alone += 1
+                assert any(c["author"] in t for t in heads) and any("(UTC)" in t for t in heads)
+            else:
+                signed += 1
+                assert c["author"] in last_text[0] and "(UTC)" in last_text[0], (seed, c, lines)
+            if c["reply_to"] is not None:
+                replies += 1
+                parent = page.comments[c["reply_to"]]
+                first, parent_first = lines[0][2], rows[parent["index"]][0][2]
+                words = re.sub(r"^\((?:edit conflict|ec)\) ", "", c["text"])
+                assert _lead(first) > _lead(parent_first) or words.startswith("@" + parent["author"]), (seed, c)
+    assert signed and alone and replies
+
+
+def test_reviews_name_in_header_title_in_text():
+    """reviews: the reviewer's name is in a comment_header line; a review title is the first paragraph of
+    ``text``, on a comment_text line above the rest; stars on a line of their own are furniture; a
+    seller's / developer's response replies to the review just above it."""
+    titles = set(synth._T("reviews", "auto_titles")) | {t for band in synth._T("reviews", "titles").values() for t in band}
+    stars = re.compile(r"^(?:[★☆⭐]+|Rated \d out of 5(?: stars)?|\d\.0 out of 5 stars|\d/5|\d out of 5(?: stars\.)?|Rating \d out of 5)$")
+    titled = responses = 0
+    for seed in range(16):
+        page = _render("reviews", seed, "text")
+        rows = _comment_rows(page)
+        for c in page.comments:
+            if c["about"] is not None:
+                continue
+            lines = rows[c["index"]]
+            heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
+            assert heads, (seed, c)
+            assert c["author"] is None or any(c["author"] in t for t in heads), (seed, c, heads)
+            if c["reply_to"] is not None:
+                responses += 1
+                assert c["reply_to"] == c["index"] - 1
+            paras = c["text"].split("\n\n") if c["text"] else []
+            texts = [(pos, t) for pos, label, t in lines if label == L.COMMENT_TEXT]
+            at = [next(pos for pos, t in texts if p in t) for p in paras]
+            assert at == sorted(at), (seed, c)
+            if paras and paras[0] in titles:
+                titled += 1
+                line = next(t for _, t in texts if paras[0] in t).strip()
+                assert line.endswith(paras[0]) and len(set(at)) == len(at)  # a line of its own (stars may precede)
+        doc = lxml_html.document_fromstring(_render("reviews", seed, "html").text)
+        for el in doc.xpath("//*[@data-gold]"):  # whole lines (a text dump may split a header into fragments)
+            if stars.match(el.text_content().strip()):
+                assert el.get("data-gold") == L.FURNITURE, el.text_content()
+    assert titled and responses

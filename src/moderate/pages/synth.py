@@ -20,9 +20,10 @@ Conventions of the truth
   as shown (``None`` if no author is shown); ``published`` is the ISO date shown in a byline line.
 * ``comments[i]["author"]`` is a substring of one of the comment's header lines (usually the first;
   a later one for date-first two-line headers or when the extractor splits a header into fragments),
-  or, for "Name: text" layouts and the inline comments of ``qa`` ("text – Name Mar 3, 2021 at 5:14"),
-  of its text line (those lines are ``comment_text``: their main job is the text); ``None`` when no
-  name is shown. ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
+  or, for "Name: text" layouts, the inline comments of ``qa`` ("text – Name Mar 3, 2021 at 5:14") and
+  the signed paragraphs of ``wikitalk`` ("text —Jane (talk) 12:03, 3 March 2021 (UTC)"), of its text
+  line (those lines are ``comment_text``: their main job is the text); ``None`` when no name is shown.
+  ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
   ``YYYY-MM-DDTHH:MM`` or ``...:SS``); relative ("3 years ago") or year-less times give ``None``.
 * ``text`` is the comment as shown: paragraphs joined by a blank line (``"\\n\\n"``), including an
   "@Name" prefix or a quoted passage when the page shows one; widget comments are truncated as shown.
@@ -50,6 +51,28 @@ Conventions of the truth
   ``comment_text`` line (``text`` without " – Name date", ``author`` and ``posted_at`` from the name and
   date in it); it replies to the answer above it, or to the earlier comment it addresses with
   "@Name"; comments under the question reply to nothing (unless they address one another).
+* ``wikitalk`` (MediaWiki talk pages): a comment is its paragraphs; the signature ("—Jane Doe (talk)
+  12:03, 3 March 2021 (UTC)", "[[User:Jane|Jane]] ([[User talk:Jane|talk]]) ..." in wikitext dumps, or
+  an autosigned "— Preceding unsigned comment added by 203.0.113.7 (talk) ...") ends the line of the
+  last paragraph, which stays ``comment_text``; ``text`` is the paragraphs without the signature and
+  without the "Reply" link after it. ``author`` is the user name or IP address as shown in the
+  signature (a substring of that line), ``posted_at`` its date and time; a signature or autosigned note
+  on a line of its own is the ``comment_header``; a comment with neither has no author. Replies show by
+  indentation (":" characters in wikitext dumps, spaces, nested ``dl``/``dd``); an "@Name:" / "{{ping|Name}}"
+  or "(edit conflict)" at the start is part of ``text``, and without visible indentation only the
+  "@Name" shows the reply. Section headings ("== Sources ==", "Sources[edit]"), "Latest comment: 3 days
+  ago by Name" / "4 comments" lines, "Reply" links, banners, archive, guideline and project boxes, the
+  contents list and "Start a new discussion" are ``furniture``.
+* ``reviews`` (customer / reader reviews): ``author`` is the reviewer's name as shown ("Amazon Customer"
+  included). The name line and the date line ("Reviewed in the United States on March 3, 2021", "By Jane
+  on ...", "Jane, 03/03/2021") are ``comment_header``, with the stars or a badge when they share that line
+  ("Jane rated it really liked it"). The review title is what the reviewer wrote: a ``comment_text`` line
+  (also when the stars precede it: "4.0 out of 5 stars Great read") and the first paragraph of ``text``.
+  Stars, badges and "Verified Purchase" / "Format: ..." on lines of their own are ``furniture``, as are
+  "12 people found this helpful", "Helpful | Report", "Read more", the rating summary and histogram,
+  sort and filter lines, "Write a review" and "See all N reviews". A seller's or developer's response
+  under a review replies to it; its author is the name it shows ("Response from <site>"), none for
+  "Developer Response".
 
 Data (names, furniture and boilerplate strings in seven languages, date formats, ...) lives in
 ``resources/synth/*.json``.
@@ -150,10 +173,12 @@ LAYOUT_DESCRIPTIONS: dict[str, str] = {
     "guestbook": "guestbook: 'Entry #12' / 'Name from City wrote on 12.03.2014:' / text / owner replies 'Comment from the owner:'",
     "social": "social-network replies (X/Mastodon/Bluesky/Threads embeds): 'Name @handle · 3h' (or name / handle lines, or the handle alone), verified marks, 'Replying to @x' lines or '@x' mentions, count rows ('💬 3  🔁 12  ❤ 45', bare '3' '12' '45', 'Reply Repost Like Share'), 'Show more replies', 'Post your reply'",
     "qa": "Q&A answers (Stack-Exchange-like): vote count and accepted mark before the text, 'Share Improve this answer Follow' and the 'answered Mar 3, 2021 at 5:12' / Name / reputation card AFTER the text, inline comments 'text – Name Mar 3, 2021 at 5:14', 'Add a comment', 'N Answers', 'Your Answer'",
+    "wikitalk": "wiki talk pages (MediaWiki-like): '== Sources ==' / 'Sources[edit]' section headings, paragraphs ending in a signature '—Jane Doe (talk) 12:03, 3 March 2021 (UTC)' (or '[[User:Jane|Jane]] ...', '— Preceding unsigned comment added by 203.0.113.7 ...'), replies indented by ':' / spaces / nested dl, '@Name:' pings, '(edit conflict)', 'Latest comment: ... by Name' and 'Reply' links, talk-header banners, archive boxes, 'Start a new discussion'",
+    "reviews": "customer / reader reviews (Amazon-, Goodreads-, app-store- and shop-like): name, stars ('4.0 out of 5 stars', '★★★★☆', 'Rated 4 out of 5'), title and date ('Reviewed in the United States on March 3, 2021') in a per-page order, badges and 'Verified Purchase', '12 people found this helpful', 'Helpful | Report', 'Read more', rating summary and histogram, sort lines, 'Write a review', seller / developer responses",
 }
 
 LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DESCRIPTIONS)
-HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse", "social", "qa")
+HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse", "social", "qa", "wikitalk", "reviews")
 #: Families written and measured but not trained on by the shipped splitter (``benchmarks/split_dev.py
 #: --layouts ... smf`` renders them; data/pages/README.md says why they are not in the training set).
 EXPERIMENTAL_LAYOUTS: tuple[str, ...] = ("smf",)
@@ -3187,6 +3212,534 @@ def _fam_qa(ctx: _Ctx, pl: list) -> _Box | None:
     return _section(ctx, kids, "answers-area", tag="div", id=ctx.c("answers-area"))
 
 
+# =========================================================================== families (held out): wiki talk pages, reviews
+
+
+def _ip_address(r: _R) -> str:
+    """An unregistered editor as a wiki shows them: an IPv4 or IPv6 address."""
+    if r.p(0.75):
+        return f"{r.i(1, 223)}.{r.i(0, 255)}.{r.i(0, 255)}.{r.i(1, 254)}"
+    return f"{r.i(0x2001, 0x2A10):X}:" + ":".join(f"{r.i(0, 0xFFFF):X}" for _ in range(7))
+
+
+def _flat_text(parts: list) -> list:
+    """Inline parts as one string (wikitext dumps have no elements to split)."""
+    return ["".join(_part_text(p) for p in parts)]
+
+
+def _fam_wikitalk(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    colons = ctx.fmt == "text" and r.p(0.4)  # a wikitext dump: ':' indentation, '== Heading ==' lines
+    raw = colons and r.p(0.4)  # ... with links and templates as typed ('[[User:Jane|Jane]]', '{{ping|Jane}}')
+    visible = ctx.fmt == "html" or colons or bool(ctx.ts.indent)  # the indentation shows who answers whom
+    threaded = r.p(0.9)
+    order = _thread(ctx, cms, "nested" if threaded else "flat", max_depth=r.i(3, 8), p_reply=r.u(0.3, 0.8))
+    nested = threaded and visible  # else the threads keep their order but lose the indentation
+    date_tpl = r.w(_T("wikitalk", "dates"))
+    sigs = _T("wikitalk", "signatures_raw" if raw else "signatures")
+    sig_page = r.w(sigs)
+    p_own_sig = r.u(0.0, 0.5)  # users with a signature of their own
+    unsigned_tpl = r.w(_T("wikitalk", "unsigned_raw" if raw else "unsigned"))
+    undated_tpl = r.c(_T("wikitalk", "undated"))
+    p_unsigned = r.u(0.03, 0.25) if r.p(0.6) else 0.0
+    p_alone = r.u(0.0, 0.08)  # the signature on a line of its own
+    p_ping = r.u(0.05, 0.4) if nested else r.u(0.3, 0.9)
+    ping_tpl = r.c(_T("wikitalk", "pings_raw" if raw else "pings"))
+    p_ec = r.u(0.0, 0.05) if r.p(0.3) else 0.0
+    ec_tpl = r.c(_T("wikitalk", "edit_conflict"))
+    colon_sep = r.c(("", "", " "))
+    reply = "none" if colons else r.w([("none", 5), ("inline", 3), ("line", 2)])
+    reply_word = r.c(_T("wikitalk", "reply_links"))
+    br = not colons and r.p(0.15)  # a comment's paragraphs in one element, <br>-separated
+    h_tpl = r.c(_T("wikitalk", "raw_headings"))
+    edit = r.w(_T("wikitalk", "edit_links"))
+    h_tag = r.c(("h2", "h2", "h3"))
+    ips: dict = {}
+    own: dict = {}
+    kind: dict = {}
+    for cm in cms:  # how each comment is signed
+        k = "sig"
+        if r.p(p_unsigned):
+            k = r.w([("unsigned", 5), ("unsigned_line", 4), ("undated", 1), ("none", 1)])
+            if k != "undated" and r.p(0.7):
+                cm.author = ips.setdefault(cm.author, _ip_address(r))
+        elif r.p(p_alone):
+            k = "alone"
+        if not cm.paras and k != "unsigned_line":
+            k = "alone"
+        cm.shows_author = k != "none"
+        kind[id(cm)] = k
+    anon = set(ips.values())
+    for cm in order:  # '@Name:' pings and '(edit conflict)' start the text
+        pinged = False
+        if (cm.parent is not None and cm.paras and kind[id(cm.parent)] != "none" and cm.parent.author != cm.author
+                and r.p(p_ping)):
+            cm.paras[0] = _fmt(ping_tpl, name=cm.parent.author) + cm.paras[0]
+            pinged = True
+        if not nested:
+            cm.reply_shown = pinged
+        if cm.paras and r.p(p_ec):
+            cm.paras[0] = ec_tpl + cm.paras[0]
+
+    def sig_of(cm: _Cm) -> str:
+        if cm.author not in own:
+            own[cm.author] = r.w(sigs) if r.p(p_own_sig) and cm.author not in anon else sig_page
+        return own[cm.author]
+
+    def user_link(name: str):
+        if name in anon:
+            return ctx.a(name, f"/wiki/Special:Contributions/{name}", cls="mw-anonuserlink")
+        return ctx.a(name, "/wiki/User:" + name.replace(" ", "_"), cls="mw-userlink")
+
+    def signed(cm: _Cm, tpl: str) -> list:
+        """A signature-like template: the user name (a link on rendered pages) and the UTC time."""
+        when, iso = _fill_date(date_tpl, cm.dt, ctx.loc.cal)
+        if cm.posted is None:
+            cm.posted = iso
+        out: list = []
+        for piece in re.split(r"(\{name\})", _fmt(tpl, when=when)):
+            if piece == "{name}":
+                out.append(cm.author if colons else user_link(cm.author))
+            elif piece:
+                out.append(piece)
+        return out
+
+    def lines_of(cm: _Cm, depth: int) -> list:
+        tag = "dd" if depth else "p"
+        pre = ":" * depth + colon_sep if colons and depth else ""
+        k = kind[id(cm)]
+        tail: list = []
+        if k == "sig":
+            tail = signed(cm, sig_of(cm))
+        elif k == "undated":
+            tail = signed(cm, sig_of(cm).replace(" {when}", "") + undated_tpl)
+        elif k == "unsigned":
+            tail = [" "] + signed(cm, unsigned_tpl)
+        link = [" ", ctx.span(reply_word, "ext-discussiontools-init-replylink-buttons")] if reply == "inline" else []
+        out: list = []
+        paras = ["\n\n".join(cm.paras)] if br and len(cm.paras) > 1 else cm.paras
+        for j, para in enumerate(paras):
+            parts: list = ([pre] if pre else []) + [para]
+            if j == len(paras) - 1 and tail:
+                parts += tail + link
+            out.append(ctx.L(CTEXT, *(_flat_text(parts) if colons else parts), tag=tag, cm=cm))
+        if k in ("alone", "unsigned_line"):
+            parts = ([pre] if pre else []) + signed(cm, sig_of(cm).lstrip(" ") if k == "alone" else unsigned_tpl)
+            if colons:
+                parts = _flat_text(parts)
+            elif k == "unsigned_line":
+                parts = [("small", {"class": ctx.c("autosigned")}, parts)]
+            out.append(ctx.L(HEAD, *parts, tag=tag, cls="signature", cm=cm))
+        if (reply == "line" or (link and k in ("alone", "unsigned_line"))) and k != "none":
+            out.append(ctx.L(FURN, ctx.a(reply_word, "#"), tag=tag, cls="reply-link"))
+        return out
+
+    def subtree(cm: _Cm, depth: int) -> list:
+        nodes = lines_of(cm, depth)
+        if nested and cm.kids:
+            kids = [n for c in cm.kids for n in subtree(c, depth + 1)]
+            if colons:
+                nodes += kids
+            elif depth == 0:
+                nodes.append(ctx.X("dl", None, kids, nest=1))
+            else:
+                nodes.append(ctx.X("dd", None, [ctx.X("dl", None, kids, nest=1)]))
+        return nodes
+
+    units = [c for c in order if c.parent is None] if nested else order
+    p_new = r.u(0.35, 0.9)
+    one_section = r.p(0.1)
+    sections: list[list[_Cm]] = []
+    for c in units:
+        if not sections or (c.parent is None and not one_section and r.p(p_new)):
+            sections.append([])
+        sections[-1].append(c)
+    pool = r.shuffle(list(_T("wikitalk", "headings")))
+    titles = [_fmt(pool[k % len(pool)], ent=r.c(ctx.ents), date=_fill_date(_T("wikitalk", "heading_dates")[0], sec[0].dt, ctx.loc.cal)[0])
+              for k, sec in enumerate(sections)]
+    meta = "none" if colons or r.p(0.6) else r.w([("joined", 3), ("lines", 2)])
+    meta_sep = r.c(_T("wikitalk", "latest_seps"))
+    p_closed = r.u(0.05, 0.2) if r.p(0.25) else 0.0
+
+    def heading(text: str) -> _Line:
+        if colons:
+            return ctx.L(FURN, _fmt(h_tpl, h=text), tag=h_tag)
+        parts: list = [ctx.span(text, "mw-headline", id=re.sub(r"\W+", "_", text))]
+        if edit:
+            parts.append(ctx.span(edit, "mw-editsection"))
+        return ctx.L(FURN, *parts, tag=h_tag)
+
+    def meta_lines(sec: list) -> list:
+        everyone = [c for top in sec for c in [top] + (_descendants(top) if nested else [])]
+        signers = [c for c in everyone if kind[id(c)] != "none"]
+        if meta == "none" or not signers:
+            return []
+        last = max(signers, key=lambda c: c.dt)
+        n, people = len(everyone), len({c.author for c in signers})
+        items = [_fmt(_T("wikitalk", "latest"), when=_relative((ctx.now - last.dt).total_seconds(), ctx.loc.cal, 0), name=last.author),
+                 _fmt(_T("wikitalk", "n_comments")[n != 1], n=n), _fmt(_T("wikitalk", "n_people")[people != 1], n=people)]
+        if meta == "joined":
+            return [ctx.L(FURN, meta_sep.join(items), tag="div", cls="ext-discussiontools-ui-sectionMetaItems")]
+        return [ctx.X("div", "ext-discussiontools-ui-sectionMetaItems", [ctx.L(FURN, it, tag="span" if k else "div") for k, it in enumerate(items)])]
+
+    kids: list = []
+    title = ctx.title or r.c(ctx.others)
+    if r.p(0.3):
+        kids.append(ctx.L(FURN, _fmt(r.c(_T("wikitalk", "talk_title")), title=title), tag="h1", cls="firstHeading"))
+    if r.p(0.3):
+        kids.append(_join_or_list(ctx, FURN, r.c(_T("wikitalk", "tabs")), "vector-tabs", joined_p=0.4))
+    if r.p(0.55):
+        banner = _T("wikitalk", "banner")
+        picked = [_fmt(banner[j], title=title) for j in sorted(r.sample(range(len(banner)), r.i(1, 8)))]
+        if r.p(0.3):
+            picked = [" ".join(picked)]
+        kids.append(ctx.X("div", "tmbox talkheader", [ctx.L(FURN, t, tag="div") for t in picked]))
+    if r.p(0.3):
+        proj = _T("wikitalk", "project")
+        cls, imp = r.c(_T("wikitalk", "project_classes")), r.c(_T("wikitalk", "project_importance"))
+        lines = [proj[0], proj[1]] if r.p(0.5) else []
+        for topic in r.sample(_T("wikitalk", "project_topics"), r.i(1, 3)):
+            lines.append(proj[2] if r.p(0.7) else r.c(proj[3:]))
+            lines[-1] = _fmt(lines[-1], topic=topic, imp=imp if r.p(0.5) else r.c(_T("wikitalk", "project_importance")))
+        kids.append(ctx.X("div", "wpb", [ctx.L(FURN, _fmt(t, cls=cls, imp=imp), tag="div") for t in lines]))
+    if r.p(0.1):
+        day = _fill_date("{d} {B} {Y}", ctx.published + _dt.timedelta(days=r.i(0, 3)), ctx.loc.cal)[0]
+        kids.append(ctx.L(FURN, _fmt(r.c(_T("wikitalk", "in_the_news")), date=day), tag="div", cls="tmbox"))
+    if r.p(0.25):
+        n_arch = r.i(1, 12)
+        arch: list = [ctx.L(FURN, r.c(_T("wikitalk", "archive_heads")), tag="div")]
+        if r.p(0.5):
+            arch.append(ctx.L(FURN, ", ".join(str(k) for k in range(1, n_arch + 1)), tag="div"))
+        else:
+            arch += [ctx.L(FURN, f"Archive {k}", tag="li") for k in range(1, n_arch + 1)]
+        if r.p(0.5):
+            arch.append(ctx.L(FURN, _fmt(r.c(_T("wikitalk", "archive_auto")), n=r.c((7, 14, 30, 60, 90, 365))), tag="div"))
+        kids.append(ctx.X("div", "archive-box", arch))
+    guide = ctx.X("div", "talk-guidelines", [ctx.L(FURN, t, tag="div") for t in r.c(_T("wikitalk", "guidelines"))]) if r.p(0.2) else None
+    new_topic = ctx.L(FURN, r.c(_T("wikitalk", "new_topic")), tag="button", cls="mw-ui-button")
+    new_at = r.w([("top", 2), ("bottom", 2), ("none", 3)])
+    if guide is not None and r.p(0.5):
+        kids.append(guide)
+        guide = None
+    if new_at == "top":
+        kids.append(new_topic)
+    if len(sections) >= 2 and r.p(0.3):
+        toc = [ctx.L(FURN, f"{k + 1} {t}", tag="li") for k, t in enumerate(titles)]
+        kids.append(ctx.X("div", "toc", [ctx.L(FURN, r.c(_T("wikitalk", "contents")), tag="div", cls="toctitle"), ctx.X("ul", None, toc)]))
+    if not cms and r.p(0.6):
+        kids.append(ctx.X("div", "empty-state", [ctx.L(FURN, t, tag="div") for t in r.c(_T("wikitalk", "empty"))]))
+    for sec, text in zip(sections, titles):
+        box: list = [heading(text)] + meta_lines(sec)
+        closed = r.p(p_closed)
+        if closed:
+            box.append(ctx.L(FURN, r.c(_T("wikitalk", "closed_top")), tag="div", cls="archived-discussion"))
+        for c in sec:
+            box += subtree(c, 0) if nested else lines_of(c, 0)
+        if closed:
+            box.append(ctx.L(FURN, r.c(_T("wikitalk", "closed_bottom")), tag="div", cls="archived-discussion"))
+        kids.append(ctx.X("div", "talk-section", box))
+    if new_at == "bottom":
+        kids.append(new_topic)
+    if guide is not None:
+        kids.append(guide)
+    return _section(ctx, kids, "mw-parser-output", tag="div", id=ctx.c("mw-content-text"))
+
+
+def _stars_text(form, n: int, glyphs, verdicts) -> str:
+    """A 1-5 star rating as shown: '4.0 out of 5 stars', '★★★★☆', 'rated it really liked it'."""
+    if isinstance(form, list):
+        form = form[0] if n == 1 else form[1]
+    return _fmt(form, n=n, glyphs=glyphs[0] * n + glyphs[1] * (5 - n), verdict=verdicts[n - 1])
+
+
+def _review_rows(r: _R) -> list:
+    """A review widget's order of header parts: name or stars first, the date before or after the
+    title, neighbours sometimes on one line (never the title with the name or date), a 'Verified'
+    line under the name, sometimes the name and date after the text."""
+    head = ["name", "stars"] if r.p(0.5) else ["stars", "name"]
+    tail = (["date", "title"] if r.p(0.5) else ["title", "date"]) if r.p(0.85) else ["date"]
+    rows: list = [[head[0]]]
+    for slot in head[1:] + tail:
+        prev = rows[-1]
+        pair = set(prev) | {slot}
+        if len(prev) == 1 and not ("title" in pair and pair & {"name", "date"}) and r.p(0.4):
+            prev.append(slot)
+        else:
+            rows.append([slot])
+    if r.p(0.4):
+        rows.insert(next(k for k, row in enumerate(rows) if "name" in row) + 1, ["verified"])
+    if r.p(0.15):
+        foot = [row for row in rows if set(row) <= {"name", "date", "verified"}]
+        if any("name" in row for row in foot):
+            rows = [row for row in rows if row not in foot] + [["text"]] + foot
+    return rows
+
+
+def _fam_reviews(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    plat = r.w(_T("reviews", "platforms"))
+    P = _T("reviews", plat)
+    rows = [list(row) for row in r.c(P["rows"])] if P["rows"] else _review_rows(r)
+    has_title = any("title" in row for row in rows)
+    glyphs = r.w(_T("reviews", "glyphs"))
+    verdicts = _T("reviews", "verdicts")
+    star_form = r.c(P["stars"])
+    star_name_form = r.c(P["stars_after_name"]) if "stars_after_name" in P else None
+    name_tpl = r.c(P["name"])
+    name_date_tpl = r.c(P["name_date"])
+    date_wrap, date_fmt = r.c(P["date"])
+    rel_pick = r.c((0, 0, 1))
+    joiner = r.c((" ", " ", "  ", " · ", " | "))
+    link_names = r.p(0.6)
+    p_anon = r.u(0.02, 0.15) if P["anon"] and r.p(0.5) else 0.0
+    p_badge = r.u(0.02, 0.2) if r.p(0.5) else 0.0
+    badge_row = any("badge" in row for row in rows) or r.p(0.5)  # else the badge follows the name on its line
+    if not any("badge" in row for row in rows) and badge_row:
+        rows.insert(next(k for k, row in enumerate(rows) if "name" in row) + 1, ["badge"])
+    p_verified = r.u(0.3, 0.95) if P["verified"] and any("verified" in row for row in rows) else 0.0
+    verified_tpl = r.c(P["verified"]) if P["verified"] else ""
+    title_kinds = [("pool", 6), ("derived", 3)]
+    title_kind = r.w(title_kinds) if r.p(0.7) else None  # None: each review its own kind
+    p_auto = r.u(0.1, 0.4) if plat == "amazon" and r.p(0.4) else 0.0  # 'Five Stars': the title given when none was written
+    trunc = r.i(180, 500) if r.p(0.45) else 0
+    read_more = r.c(P["read_more"])
+    helpful = r.c(P["helpful"]) if r.p(0.85) else None
+    acts = r.c(P["actions"]) if r.p(0.8) else []
+    p_resp = r.u(0.05, 0.3) if P["response"] and r.p(0.5) else 0.0
+    resp_tpl = r.w(P["response"]) if P["response"] else ""
+    resp_merged = r.p(0.5)
+    p_stats = r.u(0.3, 1.0) if "stats" in P and r.p(0.4) else 0.0
+    p_shelves = r.u(0.1, 0.5) if plat == "goodreads" and r.p(0.3) else 0.0
+    p_rec = r.u(0.2, 0.8) if "recommend" in P and r.p(0.35) else 0.0
+    p_vine = 0.03 if plat == "amazon" else 0.0
+    avatar = r.p(0.5)
+    title_tag = r.c(("h3", "h4", "div", "p"))
+    name_tag = r.c(("div", "div", "h4", "p"))
+    body_tag = r.c(("span", "p", "div"))
+    sort = r.w([("top", 5), ("recent", 4), ("asis", 1)])
+    ratings = _T("reviews", "ratings")
+    rating: dict = {}
+    title: dict = {}
+    badges: dict = {}
+    reviews: list[_Cm] = []
+    responses: dict = {}
+
+    def make_title(cm: _Cm, n: int) -> str:
+        if r.p(p_auto):
+            return _T("reviews", "auto_titles")[n - 1]
+        k = title_kind or r.w(title_kinds)
+        if k == "derived" and cm.paras:  # a short first sentence is the title, the review goes on below it
+            first, *rest = _SENT.split(cm.paras[0], 1)
+            clean = (first.endswith((".", "!", "?")) and len(first.split()) >= 2 and first.count("(") == first.count(")")
+                     and first.count('"') % 2 == 0 and not re.search(r"\b(?:i\.e|e\.g|etc|vs|Mr|Dr|St)\.$", first))
+            if clean and len(first) <= 70 and (rest or len(cm.paras) > 1):
+                cm.paras = rest + cm.paras[1:]
+                return first.rstrip(".") if r.p(0.5) and not first.endswith("..") else first
+        return r.c(_T("reviews", "titles")["pos" if n >= 4 else "mid" if n == 3 else "neg"])
+
+    i = 0
+    while i < len(cms):
+        cm = cms[i]
+        i += 1
+        if r.p(p_anon):
+            cm.author = r.c(P["anon"])
+        rating[id(cm)] = r.w(ratings)
+        if cm.author not in badges:
+            badges[cm.author] = r.c(P["badges"]) if P["badges"] and r.p(p_badge) else ""
+        if has_title:
+            title[id(cm)] = make_title(cm, rating[id(cm)])
+        reviews.append(cm)
+        if i < len(cms) and r.p(p_resp):  # the seller's / developer's answer to this review
+            resp = cms[i]
+            i += 1
+            resp.parent, resp.reply_shown = cm, True
+            resp.author = ctx.site
+            resp.shows_author = "{site}" in resp_tpl
+            if resp.dt <= cm.dt:
+                resp.dt = min(ctx.now, cm.dt + _dt.timedelta(seconds=r.i(3600, 30 * 86400)))
+            responses[id(cm)] = resp
+    if sort == "top":
+        shown = sorted(reviews, key=lambda c: -c.votes)
+    elif sort == "recent":
+        shown = sorted(reviews, key=lambda c: c.dt, reverse=True)
+    else:
+        shown = list(reviews)
+
+    def date_text(cm: _Cm) -> str:
+        if date_fmt == "relative":
+            return _relative((ctx.now - cm.dt).total_seconds(), ctx.loc.cal, rel_pick)
+        text, iso = _fill_date(date_fmt, cm.dt, ctx.loc.cal)
+        if cm.posted is None:
+            cm.posted = iso
+        return text
+
+    def name_el(cm: _Cm):
+        slug = re.sub(r"[^a-z0-9]+", "-", cm.author.lower()).strip("-") or "user"
+        return ctx.a(cm.author, f"/profile/{slug}", cls="profile-name") if link_names else ctx.span(cm.author, "profile-name")
+
+    def fill(tpl: str, cm: _Cm) -> list:
+        out: list = []
+        for piece in re.split(r"(\{name\}|\{date\}|\{site\})", tpl):
+            if piece in ("{name}", "{site}"):
+                out.append(name_el(cm))
+            elif piece == "{date}":
+                out.append(ctx.span(date_text(cm), "review-date"))
+            elif piece:
+                out.append(piece)
+        return out
+
+    def slot(cm: _Cm, name: str, after_name: bool) -> list:
+        if name == "name":
+            badge = badges[cm.author]
+            return fill(name_tpl, cm) + ([" ", ctx.span(badge, "badge")] if badge and not badge_row else [])
+        if name == "stars":
+            form = star_name_form if after_name and star_name_form else star_form
+            return [ctx.span(_stars_text(form, rating[id(cm)], glyphs, verdicts), "a-icon-alt")]
+        if name == "title":
+            return [ctx.span(title[id(cm)], "review-title")] if title.get(id(cm)) else []
+        if name == "date":
+            return fill(date_wrap, cm)
+        if name == "badge":
+            return [badges[cm.author]] if badges[cm.author] else []
+        if name == "verified" and r.p(p_verified):
+            return [_fmt(verified_tpl, format=r.c(_T("reviews", "formats")))]
+        return []
+
+    def row_line(cm: _Cm, row: list) -> _Line | None:
+        if row == ["name", "date"]:
+            parts = fill(name_date_tpl, cm)
+        else:
+            parts = []
+            for k, s in enumerate(row):
+                got = slot(cm, s, k > 0 and row[k - 1] == "name")
+                if got and parts:
+                    plain = {row[k - 1], s} == {"stars", "title"} or (s == "stars" and star_name_form and row[k - 1] == "name")
+                    parts.append(" " if plain else joiner)
+                parts += got
+        shown_slots = {s for s in row if s != "title" or title.get(id(cm))}
+        if not parts:
+            return None
+        if "title" in shown_slots:
+            return ctx.L(CTEXT, *parts, tag=title_tag, cls="review-title", cm=cm)
+        if shown_slots & {"name", "date"}:
+            return ctx.L(HEAD, *parts, tag=name_tag if "name" in row else "div", cls="review-byline", cm=cm)
+        return ctx.L(FURN, *parts, tag="div", cls="review-" + row[0])
+
+    def body(cm: _Cm) -> list:
+        more = bool(trunc) and len(cm.text) > trunc
+        if more:
+            cm.paras = _cut_paras(cm.paras, trunc)
+        lines = _ctext(ctx, cm, tag=body_tag, br=0.3, box="div", box_cls="review-text")
+        if more:
+            lines.append(ctx.L(FURN, read_more, tag="div", cls="read-more"))
+        return lines
+
+    def counts(cm: _Cm) -> list:
+        out: list = []
+        v = cm.votes
+        if helpful is not None and v:
+            out.append(ctx.L(FURN, _fmt(helpful[0 if v == 1 else 1], n=v, k=r.i(0, max(1, v // 3))), tag="div", cls="helpful-count"))
+        if acts:
+            out.append(_actions(ctx, list(acts), "review-actions", joined_p=0.6))
+        return out
+
+    def response(cm: _Cm) -> _Box:
+        head = fill(resp_tpl, cm)
+        parts: list = []
+        if resp_merged:
+            parts.append(ctx.L(HEAD, *head, joiner, ctx.span(date_text(cm), "review-date"), tag="div", cls="response-head", cm=cm))
+        else:
+            parts.append(ctx.L(HEAD, *head, tag="div", cls="response-head", cm=cm))
+            parts.append(ctx.L(HEAD, date_text(cm), tag="div", cls="response-date", cm=cm))
+        parts += _ctext(ctx, cm, tag=body_tag, br=0.3, box="div", box_cls="review-text")
+        return ctx.X("div", "review-response", parts, nest=1)
+
+    def review(cm: _Cm) -> _Box:
+        parts: list = [ctx.img("avatar")] if avatar else []
+        text_done = False
+        for row in rows:
+            if row == ["text"]:
+                parts += body(cm)
+                text_done = True
+                continue
+            line = row_line(cm, row)
+            if line is not None:
+                parts.append(line)
+            if "name" in row and r.p(p_stats):
+                parts.append(ctx.L(FURN, _fmt(r.c(P["stats"]), n=r.i(1, 900), k=r.i(0, 5000)), tag="div", cls="reviewer-stats"))
+            if "verified" in row and r.p(p_vine):
+                parts.append(ctx.L(FURN, P["vine"], tag="div", cls="vine"))
+        if not text_done:
+            parts += body(cm)
+        if title.get(id(cm)):
+            cm.paras = [title[id(cm)]] + cm.paras  # the title leads the review's text
+        if r.p(p_shelves):
+            shelves = ", ".join(r.sample(_T("reviews", "shelves"), r.i(1, 4)))
+            parts.append(ctx.L(FURN, f"Shelves: {shelves}", tag="div", cls="shelves"))
+        if r.p(p_rec):
+            parts.append(ctx.L(FURN, r.c(P["recommend"]), tag="div", cls="recommend"))
+        parts += counts(cm)
+        box: list = [ctx.X("div", "review", parts)]
+        if id(cm) in responses:
+            box.append(response(responses[id(cm)]))
+        return ctx.X("div", "review-item", box, id=f"R{r.i(10**9, 10**10):X}")
+
+    # the rating summary above the list
+    n_rev = len(reviews)
+    total = n_rev + int(r.u(0, 1) ** 2 * r.c((50, 800, 12000)))
+    n_ratings = total + r.i(0, total * 3)
+    base = (0.5, 0.2, 0.1, 0.07, 0.13)
+    ws = [b * r.u(0.3, 1.0) for b in base]
+    pct = [round(100 * w / sum(ws)) for w in ws]
+    pct[0] += 100 - sum(pct)
+    avg = sum((5 - k) * p for k, p in enumerate(pct)) / 100
+    fill_kw = {"avg": f"{avg:.1f}", "total": f"{n_ratings:,}", "reviews": f"{total:,}", "shown": min(n_rev, 10),
+               "p5": pct[0] + pct[1], "glyphs": glyphs[0] * round(avg) + glyphs[1] * (5 - round(avg))}
+    kids: list = []
+    if r.p(0.9):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["heading"]), **fill_kw), tag=r.c(("h2", "h3")), cls="reviews-heading"))
+    if n_rev and r.p(0.75):
+        summ = P["summary"]
+        kids.append(ctx.X("div", "rating-summary", [ctx.L(FURN, _fmt(summ[j], **fill_kw), tag="div")
+                                                    for j in sorted(r.sample(range(len(summ)), r.i(1, 3)))]))
+    if n_rev and r.p(0.6):
+        form = r.c(P["hist"])
+        split = len(form) > 1 and r.p(0.6)
+        hist: list = []
+        for k in range(5):
+            pieces = [_fmt(f, k=5 - k, p=pct[k], c=f"{round(n_ratings * pct[k] / 100):,}") for f in form]
+            hist += [ctx.L(FURN, x, tag="div") for x in pieces] if split else [ctx.L(FURN, " ".join(pieces), tag="div")]
+        kids.append(ctx.X("div", "histogram", hist))
+    if n_rev and r.p(0.3):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["how"]), **fill_kw), tag="div"))
+    write = [_fmt(t, **fill_kw) for t in r.c(P["write"])]
+    write_at = r.w([("top", 4), ("bottom", 2), ("none", 2)])
+    if write_at == "top":
+        kids.append(ctx.X("div", "write-review", [ctx.L(FURN, t, tag="div" if k < len(write) - 1 else "button") for k, t in enumerate(write)]))
+    if n_rev:
+        for key, p in (("top", 0.35), ("filter", 0.25), ("sort", 0.45), ("showing", 0.25)):
+            if r.p(p):
+                item = r.c(P[key])
+                items = [_fmt(t, **fill_kw) for t in (item if isinstance(item, list) else [item])]
+                kids.append(_join_or_list(ctx, FURN, items, "reviews-" + key, box_tag="div", joined_p=0.4, links=False))
+    elif r.p(0.7):
+        kids.append(ctx.L(FURN, r.c(_T("reviews", "empty")), tag="p"))
+    lst: list = []
+    for k, cm in enumerate(shown):
+        ad = _maybe_ad(ctx, k, 0.1)
+        if ad is not None:
+            lst.append(ad)
+        lst.append(review(cm))
+    kids.append(ctx.X("div", "review-list", lst))
+    if n_rev and r.p(0.6):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["more"]), **fill_kw), tag="a" if r.p(0.5) else "button", cls="see-all"))
+    if write_at == "bottom":
+        kids.append(ctx.L(FURN, write[-1], tag="button"))
+    return _section(ctx, kids, "reviews", tag="div", id=ctx.c("customer-reviews"))
+
+
 # =========================================================================== specs and public functions
 
 
@@ -3216,6 +3769,8 @@ _SPECS: dict[str, _Spec] = {
     "discourse": _Spec(_fam_discourse, lang="en", indent_p=0.3, cls_modes=(("semantic", 60), ("obf", 20), ("none", 20))),
     "social": _Spec(_fam_social, lang="en", indent_p=0.5, cls_modes=(("semantic", 35), ("obf", 45), ("utility", 15), ("none", 5))),
     "qa": _Spec(_fam_qa, lang="en", indent_p=0.2, cls_modes=(("semantic", 60), ("obf", 15), ("utility", 15), ("none", 10))),
+    "wikitalk": _Spec(_fam_wikitalk, lang="en", indent_p=0.6, cls_modes=(("semantic", 75), ("obf", 10), ("none", 15))),
+    "reviews": _Spec(_fam_reviews, lang="en", indent_p=0.15, cls_modes=(("semantic", 40), ("obf", 35), ("utility", 20), ("none", 5))),
 }
 assert set(_SPECS) == set(LAYOUTS)
 
