@@ -318,3 +318,44 @@ def test_pick_author_skips_avatar_letters(names, author):
     from moderate.pages.assemble import pick_author
 
     assert pick_author(names) == author
+
+
+@pytest.mark.parametrize("line, name", [
+    ("I agree. —Jane Doe (talk) 12:03, 3 March 2021 (UTC)", "Jane Doe"),
+    ("Understood. --ruud79 (talk) 01:35, 27 October 2023 (UTC) [reply]", "ruud79"),
+    ("Caveat Emptor. paul (talk) 11:25, 24 July 2014 (UTC) Reply", "paul"),  # a wiki signature without a dash
+    ("Great point -- Ann, 3/4/2014", "Ann"),
+    ("see the article from March 3, 2012", None),  # a date, no signature
+    ("It happened on March 3, 2012 - a Tuesday.", None),  # the line does not end with the date
+    ("Thanks, Jane", None),
+])
+def test_signature_at_the_end_of_a_line(line, name):
+    from moderate.pages.assemble import signature
+
+    found = signature(line)
+    assert (found[1] if found else None) == name
+    if found:
+        assert line[found[0]:].lstrip(" -—~").startswith(name)  # the signature starts at the cut ...
+        assert line.endswith(found[2]) and found[2] not in line[:found[0]]  # ... and ends with its date
+
+
+def test_signed_lines_end_their_comments():
+    """On a page that signs its comments, a signed text line ends its comment (the next line
+    starts another), and the signature gives the author and date and leaves the text."""
+    s = split([
+        ("Talk: Trams", T), ("The city will run trams again.", B),
+        ("Sources", F),
+        ("The date is wrong. —Jane Doe (talk) 12:03, 3 March 2021 (UTC)", C),
+        (":Fixed it, thanks. --Bob (talk) 14:10, 3 March 2021 (UTC)", C),
+        ("First line of a long comment.", C),
+        ("Its second line, signed. —Ann Lee (talk) 09:00, 4 March 2021 (UTC)", C),
+    ])
+    got = [(c.author, c.posted_at, c.text) for c in s.comments]
+    assert got == [
+        ("Jane Doe", "2021-03-03T12:03", "The date is wrong."),
+        ("Bob", "2021-03-03T14:10", ":Fixed it, thanks."),
+        ("Ann Lee", "2021-03-04T09:00", "First line of a long comment.\n\nIts second line, signed."),
+    ]
+    # one signed line is not a layout: the comment stays as the labels made it
+    one = split([("Story", T), ("Body.", B), ("Ann says:", H), ("Nice. -- Ann, 3/4/2014", C), ("More text.", C)])
+    assert [(c.author, c.text) for c in one.comments] == [("Ann", "Nice. -- Ann, 3/4/2014\n\nMore text.")]

@@ -253,13 +253,15 @@ def assemble(
     labels = list(labels)
     reader = DateReader(b.text for b, lab in zip(blocks, labels) if lab in (L.COMMENT_HEADER, L.BYLINE))
     comment_of: list[int | None] = [None] * n
-    groups = _one_header_each(_group_comments(labels, starts), blocks, labels)
+    signed = _signatures(blocks, labels)
+    groups = _split_after_signatures(_one_header_each(_group_comments(labels, starts), blocks, labels), labels, signed)
     comments: list[Comment] = []
     for k, members in enumerate(groups):
         for i in members:
             comment_of[i] = k
         headers = [blocks[i].text for i in members if labels[i] == L.COMMENT_HEADER]
-        texts = [blocks[i].text for i in members if labels[i] == L.COMMENT_TEXT]
+        text_rows = [i for i in members if labels[i] == L.COMMENT_TEXT]
+        texts = [blocks[i].text for i in text_rows]
         author = pick_author([name for name in map(clean_name, headers) if name])
         posted = None
         for h in headers:
@@ -268,6 +270,10 @@ def assemble(
                 break
         if posted is None:
             posted = next((d for d in map(date_text, headers) if d), None)
+        if author is None and text_rows and text_rows[-1] in signed:  # "... —Jane (talk) 12:03, 3 March 2021"
+            cut, author, stamp = signed[text_rows[-1]]
+            texts[-1] = texts[-1][:cut].rstrip()
+            posted = posted or reader.read(stamp) or stamp
         first = blocks[members[0]]
         level = first.nest if fmt == "html" else first.indent
         comments.append(Comment(k, author, posted, "\n\n".join(texts), blocks=members, level=level))
@@ -277,6 +283,63 @@ def assemble(
     article = _article(blocks, labels, reader)
     boilerplate = [b.text for b, lab in zip(blocks, labels) if lab in (L.BOILERPLATE, L.FURNITURE)]
     return PageSplit(source, article, comments, boilerplate, blocks, labels, comment_of, fmt)
+
+
+#: What may follow a signature's date at the end of a line: a time zone, a reply link.
+_AFTER_SIGNATURE = re.compile(r"[\s.,;)\]]*(?:\((?:UTC|GMT|CET|CEST|EST|EDT|PST|PDT)\))?[\s.]*(?:\[?reply\]?)?\s*", re.IGNORECASE)
+#: The mark before a signature: a dash or two, or "~".
+_SIGNATURE_MARK = re.compile(r"(?:—|–|--|~|(?<=\s)-)\s*")
+_DIGIT = re.compile(r"\d")
+_WIKI_SIGNATURE = re.compile(r"(?:^|(?<=\s))(?=\S+(?: \S+){0,2} \((?:talk|contribs)\b)")
+
+
+def signature(text: str) -> tuple[int, str, str] | None:
+    """A signature ending a comment's text line ("... —Jane Doe (talk) 12:03, 3 March 2021 (UTC)",
+    "... -- Ann, 3/4/2014"): where it starts, the name and the date text; None without one (the
+    line must end with a date, after a dash and at most a short name)."""
+    tail_start = max(len(text) - 200, 0)
+    tail = text[tail_start:]
+    spans = date_spans(tail)
+    if not spans or not _AFTER_SIGNATURE.fullmatch(tail, spans[-1][1]) or not _DIGIT.search(tail, spans[-1][0], spans[-1][1]):
+        return None  # no date at the end (a weekday alone is not a stamp)
+    date_start = spans[-1][0]
+    while len(spans) > 1 and spans[-2][1] >= date_start - 3:  # "12:03, 3 March 2021": one stamp
+        spans = spans[:-1]
+        date_start = spans[-1][0]
+    marks = list(_SIGNATURE_MARK.finditer(tail, max(date_start - 80, 0), date_start))
+    if not marks:  # a wiki's "Jane Doe (talk) 12:03, ..." has no dash: the name starts a sentence
+        words = list(_WIKI_SIGNATURE.finditer(tail, max(date_start - 80, 0), date_start))
+        marks = [m for m in words if not tail[:m.start()].strip() or tail[:m.start()].rstrip()[-1] in ".!?)"][-1:] or words[-1:]
+    if not marks:
+        return None
+    name = clean_name(tail[marks[-1].end():date_start])
+    if not name:
+        return None
+    return tail_start + marks[-1].start(), name, tail[date_start:]
+
+
+def _signatures(blocks: list[Block], labels: list[str]) -> dict[int, tuple[int, str, str]]:
+    """The comment-text blocks that end with a signature, when the page signs its comments (at
+    least two such blocks: one dash and date at the end of a comment is not a layout)."""
+    found = {i: sig for i, b in enumerate(blocks) if labels[i] == L.COMMENT_TEXT and (sig := signature(b.text))}
+    return found if len(found) >= 2 else {}
+
+
+def _split_after_signatures(groups: list[list[int]], labels: list[str], signed: dict) -> list[list[int]]:
+    """A signed text line ends its comment: what follows it starts another one."""
+    if not signed:
+        return groups
+    out: list[list[int]] = []
+    for group in groups:
+        current: list[int] = []
+        for k, i in enumerate(group):
+            current.append(i)
+            if i in signed and k + 1 < len(group) and labels[group[k + 1]] == L.COMMENT_TEXT:
+                out.append(current)
+                current = []
+        if current:
+            out.append(current)
+    return out
 
 
 def end_tight_sections(blocks: list[Block], labels: list[str], chrome: list[bool], min_tight: int = 4) -> list[str]:
