@@ -313,6 +313,8 @@ def test_the_author_index_answers_like_the_definition(authors, addressed, min_le
     (["Bob", "Alice"], "Bob"),  # two names: the first
     (["JD", "Alice Smith"], "JD"),  # not Alice's letters
     ([], None),
+    ([None, "IR", None, "Ikran Richardson"], "Ikran Richardson"),  # lines that show no name
+    (iter(["Bob", None]), "Bob"),
 ])
 def test_pick_author_skips_avatar_letters(names, author):
     from moderate.pages.assemble import pick_author

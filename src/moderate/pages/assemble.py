@@ -9,6 +9,7 @@ record where), so nothing on the page is lost or invented.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -226,13 +227,20 @@ def _monogram(short: str, name: str) -> bool:
             and (_initials(name).startswith(short) or name.lstrip("@").upper().startswith(short)))
 
 
-def pick_author(names: list[str]) -> str | None:
-    """The comment's author among the names read off its header lines: the first, unless it is
-    only the avatar's letters of a later one (card layouts show "JD" above "Jane Doe")."""
-    for k, name in enumerate(names):
-        if not any(_monogram(name, later) for later in names[k + 1:]):
+def pick_author(names: Iterable[str | None]) -> str | None:
+    """The comment's author among the names read off its header lines (None where a line shows
+    none): the first, unless it is only the avatar's letters of the next name (card layouts show
+    "JD" above "Jane Doe"). Reads no further than it needs (``names`` may be lazy)."""
+    letters = None
+    for name in names:
+        if not name:
+            continue
+        if letters is not None:
+            return name if _monogram(letters, name) else letters
+        if not (len(name) <= 3 and name.isalpha() and name.isupper()):
             return name
-    return None
+        letters = name
+    return letters
 
 
 def date_text(line: str) -> str | None:
@@ -262,7 +270,7 @@ def assemble(
         headers = [blocks[i].text for i in members if labels[i] == L.COMMENT_HEADER]
         text_rows = [i for i in members if labels[i] == L.COMMENT_TEXT]
         texts = [blocks[i].text for i in text_rows]
-        author = pick_author([name for name in map(clean_name, headers) if name])
+        author = pick_author(map(clean_name, headers))
         posted = None
         for h in headers:
             posted = reader.read(h)
@@ -273,7 +281,7 @@ def assemble(
         if author is None and text_rows and text_rows[-1] in signed:  # "... —Jane (talk) 12:03, 3 March 2021"
             cut, author, stamp = signed[text_rows[-1]]
             texts[-1] = texts[-1][:cut].rstrip()
-            posted = posted or reader.read(stamp) or stamp
+            posted = posted or reader.read(stamp) or date_text(stamp)
         first = blocks[members[0]]
         level = first.nest if fmt == "html" else first.indent
         comments.append(Comment(k, author, posted, "\n\n".join(texts), blocks=members, level=level))
@@ -297,6 +305,8 @@ def signature(text: str) -> tuple[int, str, str] | None:
     """A signature ending a comment's text line ("... —Jane Doe (talk) 12:03, 3 March 2021 (UTC)",
     "... -- Ann, 3/4/2014"): where it starts, the name and the date text; None without one (the
     line must end with a date, after a dash and at most a short name)."""
+    if not _DIGIT.search(text, max(len(text) - 40, 0)):  # cheap: most lines end far from any digit
+        return None
     tail_start = max(len(text) - 200, 0)
     tail = text[tail_start:]
     spans = date_spans(tail)
