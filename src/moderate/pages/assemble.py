@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from moderate.pages import labels as L
@@ -164,8 +164,10 @@ def _drop_handle_twin(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65536)
 def clean_name(line: str) -> str | None:
-    """The person's name in a comment header or byline line, if it shows one."""
+    """The person's name in a comment header or byline line, if it shows one (cached: a comment's
+    header lines are read more than once, and a site repeats its staff's)."""
     text = _field_labels().sub(" | ", line)
     text = _AGO.sub(" | ", text)
     for a, b in reversed(date_spans(text)):

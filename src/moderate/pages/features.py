@@ -205,11 +205,13 @@ def text_features(text: str) -> tuple[float, ...]:
 
 def clear_caches() -> None:
     """Forget cached per-line results (benchmarks clear them between runs)."""
+    from moderate.pages.assemble import clean_name
     from moderate.pages.dates import _scan
 
     text_features.cache_clear()
     _norm_line.cache_clear()
     _scan.cache_clear()
+    clean_name.cache_clear()
 
 
 #: Verbs that end a comment header ("Sarah says:"); the single-word ones of header_verbs.txt
