@@ -356,3 +356,66 @@ def test_reviews_name_in_header_title_in_text():
             if stars.match(el.text_content().strip()):
                 assert el.get("data-gold") == L.FURNITURE, el.text_content()
     assert titled and responses
+
+
+def test_instagram_name_starts_the_text_line():
+    """instagram: a comment's first line is ``comment_text`` starting with the author's name, and ``text``
+    is the comment without it; the meta line under the text is the header and never holds the name; a
+    reply to a reply names its parent ("@name", "▸ name"), so a reply without a visible nesting does too."""
+    replies = named = 0
+    for seed in range(16):
+        page = _render("instagram", seed, "text")
+        rows = _comment_rows(page)
+        indented = any(g.text[:1] in (" ", "\t") for g in page.lines if g.label == L.COMMENT_TEXT)
+        for c in page.comments:
+            if c["about"] is not None:
+                continue
+            lines = rows[c["index"]]
+            texts = [(pos, t.strip()) for pos, label, t in lines if label == L.COMMENT_TEXT]
+            heads = [(pos, t) for pos, label, t in lines if label == L.COMMENT_HEADER]
+            assert texts and heads, (seed, c)
+            first = texts[0][1]
+            assert c["author"] and first.startswith(c["author"]), (seed, c, first)
+            para = c["text"].split("\n\n")[0]
+            assert first.endswith(para) and len(first) > len(para) + len(c["author"]), (seed, c, first)  # name, then the text
+            assert min(pos for pos, _ in heads) > texts[0][0], (seed, c)  # the meta line comes after the text
+            assert not any(c["author"] in t for _, t in heads), (seed, c, heads)
+            if c["reply_to"] is not None:
+                replies += 1
+                parent = page.comments[c["reply_to"]]["author"]
+                shows = c["text"].startswith(("@" + parent, parent)) or f"▸ {parent}" in first
+                named += shows
+                assert shows or indented, (seed, c, first)
+    assert replies and named
+
+
+def test_newsgroup_headers_quotes_and_signatures():
+    """newsgroup: the author is in a From/name header line and the date (with a year) gives posted_at; the
+    other header lines are furniture; quoted lines and '-- ' signatures are part of the text; a reply
+    quotes its parent (attribution or '>' lines) unless the page shows Message-ID and In-Reply-To lines."""
+    furniture_heads = ("Subject:", "Message-ID:", "In-Reply-To:", "References:", "To:", "Cc:", "Newsgroups:")
+    quoted = signed = 0
+    for seed in range(16):
+        page = _render("newsgroup", seed, "text")
+        rows = _comment_rows(page)
+        for g in page.lines:
+            if g.text.strip().startswith(furniture_heads):
+                assert g.label == L.FURNITURE, g
+        with_ids = "Message-ID:" in page.text and ("In-Reply-To:" in page.text or "References:" in page.text)
+        for c in page.comments:
+            if c["about"] is not None:
+                continue
+            lines = rows[c["index"]]
+            heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
+            assert any(c["author"] in t for t in heads), (seed, c, heads)
+            assert c["posted_at"] and ISO.match(c["posted_at"]) and any(c["posted_at"][:4] in t or c["posted_at"][2:4] in t for t in heads)
+            paras = c["text"].split("\n\n") if c["text"] else []
+            texts = [t.strip() for _, label, t in lines if label == L.COMMENT_TEXT]
+            assert all(p in texts for p in paras), (seed, c)  # one line per paragraph
+            signed += "--" in paras
+            if c["reply_to"] is not None:
+                parent = page.comments[c["reply_to"]]
+                shows = any(p.startswith(">") for p in paras) or any(parent["author"] in p for p in paras)
+                quoted += shows
+                assert shows or with_ids, (seed, c)
+    assert quoted and signed

@@ -21,8 +21,9 @@ Conventions of the truth
 * ``comments[i]["author"]`` is a substring of one of the comment's header lines (usually the first;
   a later one for date-first two-line headers or when the extractor splits a header into fragments),
   or, for "Name: text" layouts, the inline comments of ``qa`` ("text – Name Mar 3, 2021 at 5:14") and
-  the signed paragraphs of ``wikitalk`` ("text —Jane (talk) 12:03, 3 March 2021 (UTC)"), of its text
-  line (those lines are ``comment_text``: their main job is the text); ``None`` when no name is shown.
+  the signed paragraphs of ``wikitalk`` ("text —Jane (talk) 12:03, 3 March 2021 (UTC)") and the first
+  lines of ``instagram`` ("janedoe_88 This is so true"), of its text line (those lines are
+  ``comment_text``: their main job is the text); ``None`` when no name is shown.
   ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
   ``YYYY-MM-DDTHH:MM`` or ``...:SS``); relative ("3 years ago") or year-less times give ``None``.
 * ``text`` is the comment as shown: paragraphs joined by a blank line (``"\\n\\n"``), including an
@@ -73,6 +74,44 @@ Conventions of the truth
   sort and filter lines, "Write a review" and "See all N reviews". A seller's or developer's response
   under a review replies to it; its author is the name it shows ("Response from <site>"), none for
   "Developer Response".
+* ``instagram`` (photo-app comments: Instagram, TikTok, Facebook mobile): a comment's first line is the
+  user name as shown (a handle on Instagram, the nickname on TikTok, the full name on Facebook, emoji
+  included), maybe a verified mark or an "Author" / "Creator" badge and, on TikTok, "▸ Parent" for a reply
+  to a reply, then the text on the same line: it is ``comment_text`` (its main job is the text, as in
+  ``inline``), ``author`` is that name (a substring of the line) and ``text`` the comment without the
+  name, marks, badge and "▸ Parent". An "@name" (on Facebook often the bare name) that starts a reply is
+  part of ``text``. The meta line under the text ("3d  12 likes  Reply", "2021-3-4   Reply", "5h  Like
+  Reply") is the ``comment_header``: it holds the comment's time (TikTok's dates with a year give
+  ``posted_at``, compact ages such as "3d", "2w", "1y" none); when the age, the likes and the actions are
+  elements of their own, only the age line is the header. Like counts on a line of their own, "View
+  replies (3)" / "Hide replies" / "View 2 more replies", "Liked by author", "Pinned", "Top fan", "See
+  translation", "See more", the post's own header ("View this post on Instagram", "1,234 likes", "Liked
+  by jane and 88 others"), "View all 123 comments", "Add a comment…" and "Log in to like or comment." are
+  ``furniture``. Replies are listed under the first comment of their thread (one visible level); a reply
+  to a reply names its parent ("@name", "▸ name") and replies to it; a reply that names nobody replies to
+  the thread's first comment when the nesting shows (HTML, indented text dumps), else to nothing.
+* ``newsgroup`` (the reader discussion as a mailing-list / newsgroup archive thread below the article:
+  Pipermail, raw headers as on public-inbox or Usenet archives, Google Groups, mail-archive.com): the lines
+  naming the sender and the date are the ``comment_header`` ("From: Jane Doe <jane@example.org>", "Date:
+  Tue, 3 Mar 2021 12:03:44 +0100", Pipermail's "Jane Doe jane at example.org" and "Tue Mar  3 12:03:44 CET
+  2021", Google Groups' name and date lines, mail-archive's "Jane Doe  Tue, 03 Mar 2021 ..."); ``author``
+  is the display name of the From line, or the address as shown when it has none ("jane@example.org",
+  "jane at example.org", "jan...@gmail.com"); ``posted_at`` is that date (always shown with a year). The
+  other header lines ("Subject: Re: ...", "To:", "Cc:", "Message-ID:", "In-Reply-To:", "References:",
+  "Newsgroups:", "Organization:", "User-Agent:", subject headings, "to list", "unread,") are
+  ``furniture``, as are the archive's navigation ("Previous message: ...", "Messages sorted by: [ date ]
+  [ thread ] [ subject ] [ author ]", "More information about the ... mailing list"), thread indexes
+  ("Re: title   Jane Doe", "2021-03-03 12:03 ` Jane Doe"), the list footer the list software appends
+  ("______", "Foo mailing list", the listinfo URL), "permalink raw reply ...", "Reply all  Reply to author
+  Forward" and "- show quoted text -" / "- hide quoted text -". The body is ``comment_text``, and ``text``
+  is every line it shows, one paragraph per line: the attribution line ("On Tue, Mar 3, 2021 at 12:03 PM
+  Bob <bob@example.org> wrote:"), the quoted lines with their "> " / ">> " marks (no marks when the quote
+  is a nested blockquote), "[...]" snips, the reply (above a top-posted quote, or interleaved with the
+  quote) and the "-- " signature block ("--", name, motto, URL: the sender wrote or chose it). A message
+  replies to its parent when it quotes it (attribution or quoted lines), or when its headers show the
+  parent's Message-ID (In-Reply-To / References lines on a page that shows Message-ID lines); a hidden
+  quote ("- show quoted text -") shows nothing, and a first message quoting the article has no
+  ``reply_to``.
 
 Data (names, furniture and boilerplate strings in seven languages, date formats, ...) lives in
 ``resources/synth/*.json``.
@@ -86,6 +125,7 @@ import hashlib
 import html as _html
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -175,10 +215,13 @@ LAYOUT_DESCRIPTIONS: dict[str, str] = {
     "qa": "Q&A answers (Stack-Exchange-like): vote count and accepted mark before the text, 'Share Improve this answer Follow' and the 'answered Mar 3, 2021 at 5:12' / Name / reputation card AFTER the text, inline comments 'text – Name Mar 3, 2021 at 5:14', 'Add a comment', 'N Answers', 'Your Answer'",
     "wikitalk": "wiki talk pages (MediaWiki-like): '== Sources ==' / 'Sources[edit]' section headings, paragraphs ending in a signature '—Jane Doe (talk) 12:03, 3 March 2021 (UTC)' (or '[[User:Jane|Jane]] ...', '— Preceding unsigned comment added by 203.0.113.7 ...'), replies indented by ':' / spaces / nested dl, '@Name:' pings, '(edit conflict)', 'Latest comment: ... by Name' and 'Reply' links, talk-header banners, archive boxes, 'Start a new discussion'",
     "reviews": "customer / reader reviews (Amazon-, Goodreads-, app-store- and shop-like): name, stars ('4.0 out of 5 stars', '★★★★☆', 'Rated 4 out of 5'), title and date ('Reviewed in the United States on March 3, 2021') in a per-page order, badges and 'Verified Purchase', '12 people found this helpful', 'Helpful | Report', 'Read more', rating summary and histogram, sort lines, 'Write a review', seller / developer responses",
+    "instagram": "photo-app comments (Instagram / TikTok / Facebook-mobile-like): user name and text on one line ('janedoe_88 This is so true 😂', verified marks, 'Name ▸ Parent' on TikTok), a meta line under it ('3d  12 likes  Reply', '2d ago   Reply', '5h  Like  Reply'), like counts, one reply level under 'View replies (3)' / 'Hide replies' with '@name' mentions, 'Liked by author', 'Pinned', 'See translation', 'View all 123 comments', 'Add a comment…', 'Log in to like or comment.'",
+    "newsgroup": "mailing-list / newsgroup archive threads below the article (Pipermail, raw 'From:' / 'Date:' / 'Subject: Re: ...' / 'Message-ID:' headers, Google Groups, mail-archive.com): attribution lines ('On Tue, Mar 3, 2021 at 12:03 PM Bob <bob@example.org> wrote:'), '> ' / '>> ' quoted parents (or nested blockquotes, '- show quoted text -'), top-posting and interleaved replies, '-- ' signatures, list footers, 'Previous message' / 'Messages sorted by: [ date ] [ thread ] ...' navigation, thread indexes",
 }
 
 LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DESCRIPTIONS)
-HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse", "social", "qa", "wikitalk", "reviews")
+HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse", "social", "qa", "wikitalk", "reviews",
+                                    "instagram", "newsgroup")
 #: Families written and measured but not trained on by the shipped splitter (``benchmarks/split_dev.py
 #: --layouts ... smf`` renders them; data/pages/README.md says why they are not in the training set).
 EXPERIMENTAL_LAYOUTS: tuple[str, ...] = ("smf",)
@@ -3740,6 +3783,601 @@ def _fam_reviews(ctx: _Ctx, pl: list) -> _Box | None:
     return _section(ctx, kids, "reviews", tag="div", id=ctx.c("customer-reviews"))
 
 
+# =========================================================================== families (held out): photo-app comments, mailing-list archives
+
+
+def _ascii_name(name: str, r: _R, seps: Sequence[str] = ("", "_", ".")) -> str:
+    """A user name or mail address part made of a name: lower-case ASCII letters, digits, '_' and '.'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9_.]", "", folded.replace(" ", r.c(seps))).strip("._")
+
+
+def _app_when(ctx: _Ctx, cm: _Cm, units: dict, days: float, dates: Sequence[str]) -> str:
+    """A photo app's comment age: the largest unit of ``units`` ('2w', '3d ago', '1y') under ``days``
+    days, then a date (``dates`` = (this year's template, other years' template)); a year shown gives
+    ``posted_at``."""
+    seconds = max(1.0, (ctx.now - cm.dt).total_seconds())
+    if seconds < days * 86400:
+        for unit, size in (("y", 365 * 86400), ("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+            if unit in units and seconds >= size:
+                return _fmt(units[unit], n=int(seconds // size))
+    text, iso = _fill_date(dates[0] if cm.dt.year == ctx.now.year else dates[1], cm.dt, ctx.loc.cal)
+    if cm.posted is None:
+        cm.posted = iso
+    return text
+
+
+def _fam_instagram(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    plat = r.w(_T("instagram", "platforms"))
+    P = _T("instagram", plat)
+    order = _thread(ctx, cms, "nested", max_depth=r.i(1, 4), p_reply=r.u(0.1, 0.6), newest_first=r.p(0.3))
+    nested = _nest_visible(ctx)  # replies visibly under their thread's first comment
+    for cm in cms:
+        if r.p(0.04):
+            cm.author = ctx.site  # the page's own account answers a reader
+    site_handle = (_ascii_name(ctx.site, r, ("",)) or "news")[:24]
+    mark = r.c(P["marks"])
+    site_badge = r.c(P["site_badge"])
+    verified_p = r.u(0.0, 0.15)
+    emoji_p = 0.0 if P["names"] == "handle" else r.u(0.0, 0.1)
+    fan_p = r.u(0.03, 0.2) if "top_fan" in P and r.p(0.5) else 0.0
+    people: dict = {}
+
+    def account(name: str) -> tuple:
+        """(name as shown, profile link, badge after the name, badge line above it) of one account."""
+        if name not in people:
+            handle = _ascii_name(name, r) or f"user{r.i(100, 99999)}"
+            if name == ctx.site:
+                handle = site_handle
+                shown = handle if P["names"] == "handle" else ctx.site
+                badge = " ".join(x for x in (mark, site_badge) if x)
+            else:
+                if r.p(0.3):
+                    handle += r.c((str(r.i(1, 99)), f"_{r.i(1, 999)}", "_", str(r.i(1960, 2010))))
+                handle = handle[:30]
+                if P["names"] == "handle":
+                    shown = handle
+                elif P["names"] == "person":
+                    shown = ctx.names.person()
+                else:
+                    shown = name
+                if r.p(emoji_p):
+                    shown = f"{shown} {r.c(_T('instagram', 'name_emoji'))}"
+                badge = mark if r.p(verified_p) else ""
+            if plat == "instagram":
+                link = f"/{handle}/"
+            elif plat == "tiktok":
+                link = f"/@{handle}"
+            else:
+                link = "https://m.facebook.com/" + (_ascii_name(shown, r, (".",)) or handle)
+            fan = ctx.pick("ig_fan", P["top_fan"]) if fan_p and name != ctx.site and r.p(fan_p) else ""
+            people[name] = (shown, link, badge, fan)
+        return people[name]
+
+    acc = {id(cm): account(cm.author) for cm in cms}
+    for cm in cms:
+        cm.author = acc[id(cm)][0]
+    roots = [c for c in order if c.parent is None]
+    p_at = r.u(*P["p_mention"])
+    plain_tag = plat == "fbmobile" and r.p(0.6)  # Facebook tags the parent's name without '@'
+    arrow: dict = {}
+    for root in roots:
+        for c in _descendants(root):
+            par = c.parent
+            if plat == "tiktok" and par is not root:
+                arrow[id(c)] = par  # 'Name ▸ Parent text'
+                c.reply_shown = True
+            elif par is not root or r.p(p_at):
+                prefix = ("" if plain_tag else "@") + par.author + " "
+                c.paras = [prefix + c.paras[0]] + c.paras[1:] if c.paras else [prefix.strip()]
+                c.reply_shown = True
+            else:
+                c.reply_shown = nested
+    sep = r.c(P["meta_seps"])
+    likes_form = r.c(P["likes"])
+    acts = r.c(P["actions"])
+    meta_split = r.p(0.2)  # age, likes and actions as elements of their own (only the age line is the header)
+    days, dates = r.c(P["days"]), r.c(P["dates"])
+    likes_before = r.p(0.5)  # a like count of its own: before or after the meta line
+    p_tr = r.u(0.02, 0.15) if r.p(0.5) else 0.0
+    p_liked = r.u(0.02, 0.2) if r.p(0.4) else 0.0
+    liked_tpl = r.c(P["liked"])
+    liked_before = r.p(0.4)
+    p_edit = r.u(0.0, 0.05)
+    pinned = r.p(0.2)
+    br = r.p(0.3)  # all paragraphs in the first element, <br>-separated
+    br_sep = r.c(("\n", "\n\n"))
+    trunc = r.i(150, 320) if P["see_more"] and r.p(0.4) else 0
+    see_more = r.c(P["see_more"]) if P["see_more"] else ""
+    toggle = r.w(P["toggles"])  # 'View replies (3)' above the replies, 'Hide replies' above (or below) them, or none
+    item_tag = r.c(("li", "div"))
+    text_tag = r.c(("div", "div", "p"))
+
+    def age(cm: _Cm):
+        text = _app_when(ctx, cm, P["units"], days, dates)
+        if r.p(p_edit):
+            text = f"{text} · {P['edited']}" if r.p(0.5) else f"{P['edited']} · {text}"
+        return ctx.a(("time", {"datetime": cm.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")}, text), f"/c/{r.i(10**15, 10**16)}/", cls="comment-age")
+
+    def likes(cm: _Cm) -> str:
+        return _fmt(likes_form[0 if cm.votes == 1 else 1], n=_count_text(cm.votes)) if cm.votes else ""
+
+    def meta(cm: _Cm) -> list:
+        row = [age(cm)]
+        extra = [] if P["likes_line"] else [likes(cm)]
+        extra = [x for x in extra + list(acts) if x]
+        if P["translate_in_row"] and r.p(p_tr):
+            extra.append(ctx.pick("ig_tr", P["translate"]))
+        if meta_split:
+            return [ctx.X("div", "comment-meta", [ctx.L(HEAD, *row, tag="div", cm=cm)] +
+                          [ctx.L(FURN, x, tag=r.c(("div", "button")), cls="comment-action") for x in extra])]
+        parts: list = list(row)
+        for x in extra:
+            parts += [sep, ctx.span(x, "comment-action")]
+        return [ctx.L(HEAD, *parts, tag="div", cls="comment-meta", cm=cm)]
+
+    def first_lines(cm: _Cm) -> list:
+        shown, link, badge, _ = acc[id(cm)]
+        head: list = [ctx.a(shown, link, cls="commenter-handle")]
+        if badge:
+            head += [" ", ctx.span(badge, "verified-badge")]
+        if id(cm) in arrow:
+            head += [" ▸ ", ctx.a(arrow[id(cm)].author, acc[id(arrow[id(cm)])][1], cls="reply-target")]
+        if br and len(cm.paras) > 1:
+            return [ctx.L(CTEXT, *head, " ", br_sep.join(cm.paras), tag=text_tag, cls="comment-text", cm=cm)]
+        return ([ctx.L(CTEXT, *head, " ", cm.paras[0], tag=text_tag, cls="comment-text", cm=cm)]
+                + [ctx.L(CTEXT, p, tag=text_tag, cls="comment-text", cm=cm) for p in cm.paras[1:]])
+
+    def comment(cm: _Cm, first: bool) -> _Box:
+        parts: list = []
+        if pinned and first:
+            parts.append(ctx.L(FURN, _fmt(ctx.pick("ig_pinned", P["pinned"]), site=ctx.site), tag="div", cls="pinned"))
+        if acc[id(cm)][3]:
+            parts.append(ctx.L(FURN, acc[id(cm)][3], tag="div", cls="fan-badge"))
+        more = bool(trunc) and len(cm.text) > trunc
+        if more:
+            cm.paras = _cut_paras(cm.paras, trunc)
+        parts += first_lines(cm)
+        if more:
+            parts.append(ctx.L(FURN, see_more, tag="div", cls="see-more"))
+        if not P["translate_in_row"] and r.p(p_tr):
+            parts.append(ctx.L(FURN, ctx.pick("ig_tr", P["translate"]), tag="div", cls="see-translation"))
+        count = [ctx.L(FURN, likes(cm), tag="div", cls="like-count")] if P["likes_line"] and cm.votes else []
+        liked = [ctx.L(FURN, liked_tpl, tag="div", cls="creator-liked")] if r.p(p_liked) else []
+        parts += (count if likes_before else []) + (liked if liked_before else []) + meta(cm)
+        parts += ([] if likes_before else count) + ([] if liked_before else liked)
+        return ctx.X(item_tag, "comment", parts)
+
+    def thread(root: _Cm, first: bool) -> _Box:
+        box: list = [comment(root, first)]
+        reps = sorted(_descendants(root), key=lambda c: c.dt)
+        if reps:
+            n = len(reps) + (r.i(1, 8) if r.p(0.15) else 0)
+            items: list = []
+            if toggle == "view":
+                items.append(ctx.L(FURN, _fmt(ctx.pick("ig_view", P["view_replies"])[n != 1], n=n), tag="button", cls="view-replies"))
+            elif toggle == "hide" and not P["hide_after"]:
+                items.append(ctx.L(FURN, ctx.pick("ig_hide", P["hide_replies"]), tag="button", cls="view-replies"))
+            items += [comment(c, False) for c in reps]
+            if n > len(reps):
+                items.append(ctx.L(FURN, _fmt(r.c(P["more_replies"])[n - len(reps) != 1], n=n - len(reps)), tag="button", cls="more-replies"))
+            elif toggle == "hide" and P["hide_after"]:
+                items.append(ctx.L(FURN, ctx.pick("ig_hide", P["hide_replies"]), tag="button", cls="view-replies"))
+            box.append(ctx.X("ul", "replies", items, nest=1))
+        return ctx.X(item_tag, "comment-thread", box)
+
+    kids: list = []
+    if r.p(0.3):
+        post = P["post"]
+        pdate = _fill_date(r.c(P["post_dates"]), ctx.published, ctx.loc.cal, 1)[0]
+        lines = [_fmt(post[j], site=ctx.site, handle=site_handle, n=_count_text(r.i(20, 90000)), k=_count_text(len(cms) + r.i(0, 900)),
+                      name=account(ctx.names.new())[0], date=pdate.upper() if plat == "instagram" and r.p(0.5) else pdate)
+                 for j in sorted(r.sample(range(len(post)), r.i(1, 4)))]
+        kids.append(ctx.X("header", "post-header", [ctx.L(FURN, t, tag="div") for t in lines]))
+    total = len(cms) + (r.i(1, 400) if r.p(0.5) else 0)
+    if cms and r.p(0.7):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["heading"]), n=_count_text(total)), tag=r.c(("div", "a", "h2")), cls="comments-count"))
+    elif not cms and r.p(0.7):
+        kids.append(ctx.L(FURN, r.c(P["empty"]), tag="div", cls="empty-comments"))
+    compose = [ctx.L(FURN, _fmt(t, name=ctx.names.person()), tag="div" if k == 0 else "button") for k, t in enumerate(r.c(P["compose"]))]
+    compose_at = r.w([("bottom", 4), ("top", 2 if plat == "fbmobile" else 1), ("none", 2)])
+    if compose_at == "top":
+        kids.append(ctx.X("form", "comment-form", compose))
+    kids.append(ctx.X("ul", "comment-list", [thread(c, k == 0) for k, c in enumerate(roots)]))
+    if cms and total > len(cms) and r.p(0.6):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["more"]), n=total - len(cms)), tag="button", cls="load-more"))
+    if compose_at == "bottom":
+        kids.append(ctx.X("form", "comment-form", compose))
+    if r.p(0.4):
+        kids.append(ctx.L(FURN, r.c(P["login"]), tag="div", cls="login-prompt"))
+    return _section(ctx, kids, "app-comments", tag="div")
+
+
+def _fam_newsgroup(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    style = r.w(_T("newsgroup", "styles"))
+    S = _T("newsgroup", style)
+    _thread(ctx, cms, "indicator", max_depth=r.i(3, 8), p_reply=r.u(0.35, 0.85))
+    for cm in cms:
+        cm.reply_shown = False  # set below where the page shows the parent
+    order: list[_Cm] = []
+    if r.p(0.5):  # thread order, else date order
+        def dfs(c: _Cm) -> None:
+            order.append(c)
+            for k in c.kids:
+                dfs(k)
+
+        for c in cms:
+            if c.parent is None:
+                dfs(c)
+    else:
+        order = list(cms)
+    slug = (_ascii_name(ctx.site, r, ("",)) or "news")[:14]
+    lst = _fmt(r.c(_T("newsgroup", "lists")), slug=slug)
+    kw = {"list": lst, "List": lst[:1].upper() + lst[1:], "domain": ctx.domain, "slug": slug}
+    title = ctx.title or r.c(ctx.others)
+    group = _fmt(r.c(_T("newsgroup", "newsgroups")), slug=slug)
+    ampm = r.c((1, 1, 0))
+    p_bare = r.u(0.0, 0.12) if r.p(0.5) else 0.0
+    p_sig = r.u(0.0, 0.5)
+    p_quote = r.u(0.5, 0.95)  # replies that quote their parent
+    p_attr = r.u(0.6, 1.0)  # ... under an attribution line
+    p_art = r.u(0.05, 0.3) if r.p(0.35) else 0.0  # first messages that quote the article
+    p_cut = r.u(0.2, 0.8)  # quotes cut after a few paragraphs
+    p_snip = r.u(0.0, 0.6)
+    p_gap = r.u(0.0, 1.0)  # bare '>' lines between quoted paragraphs
+    compact = r.p(0.65)  # '>> text', else '> > text'
+    max_level = r.i(2, 4)
+    blockquote = style == "groups" and r.p(0.5)  # quotes in nested <blockquote>s, without '>' marks
+    hide = style == "groups" and r.p(0.4)  # '- show quoted text -' instead of the quote
+    pre = style != "groups" and r.p(0.7)  # a message body is one <pre> (else one element per line)
+    people: dict = {}
+
+    def address(email: str) -> str:
+        """An address as the archive shows it: 'jane at example.org' (Pipermail), 'jan...@example.org'."""
+        if style == "pipermail":
+            return email.replace("@", " at ")
+        if style == "groups":
+            user, dom = email.split("@", 1)
+            return f"{user[:max(1, min(len(user) - 1, r.i(3, 8)))]}...@{dom}"
+        return email
+
+    def person(name: str) -> dict:
+        if name not in people:
+            local = _ascii_name(name, r, (".", "", "_")) or f"user{r.i(10, 9999)}"
+            if r.p(0.2):
+                local += str(r.i(1, 99))
+            email = f"{local}@{r.c(_T('newsgroup', 'domains'))}"
+            shown_email = address(email)
+            tz, tzname = r.c(_T("newsgroup", "zones"))
+            sig: list[str] = []
+            if r.p(p_sig):
+                pool = [name if r.p(0.7) else name.split()[0], _fmt(r.c(_T("newsgroup", "sig_roles")), place=r.c(_res("names")["places"])),
+                        _fmt(r.c(_T("newsgroup", "sig_mottos")), hex=f"{r.i(0, 16**8 - 1):08X}", n=r.i(1000, 599999)),
+                        _fmt(r.c(_T("newsgroup", "sig_urls")), h=local.split(".")[0] or "home")]
+                sig = [pool[j] for j in sorted(r.sample(range(4), r.i(1, 3)))]
+            people[name] = {
+                "email": email, "shown_email": shown_email, "tz": tz, "tzname": tzname, "bare": r.p(p_bare), "sig": sig,
+                "attr": r.w(_T("newsgroup", "attributions")), "habit": r.w([("bottom", 6), ("top", 2), ("inline", 2)]),
+                "re": "RE: " if r.p(0.1) else "Re: ", "org": _fmt(r.c(_T("newsgroup", "headers")["orgs"]), place=r.c(_res("names")["places"])),
+                "agent": r.c(_T("newsgroup", "headers")["agents"]),
+            }
+        return people[name]
+
+    rec = {id(cm): person(cm.author) for cm in cms}
+    for cm in cms:
+        if rec[id(cm)]["bare"]:
+            cm.author = rec[id(cm)]["shown_email"]  # no display name: the address as shown
+    msgid: dict = {}
+    for cm in cms:
+        dom = rec[id(cm)]["email"].split("@", 1)[1]
+        if dom == "gmail.com":
+            msgid[id(cm)] = "CA+" + "".join(r.c("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") for _ in range(r.i(24, 40))) + "@mail.gmail.com"
+        else:
+            msgid[id(cm)] = f"{r.i(10**9, 10**10):x}.{r.i(100, 99999)}@{r.c(('', 'mail.', 'news.', 'smtp.'))}{dom}"
+    subject: dict = {}
+    for cm in cms:
+        if cm.parent is None and r.p(0.4):
+            subject[id(cm)] = title
+        else:
+            subject[id(cm)] = rec[id(cm)]["re"] + title
+
+    def attribution(cm: _Cm, name: str, email: str, dt: _dt.datetime, tz: str, mid: str) -> str:
+        tpl = rec[id(cm)]["attr"]
+        if name == email:
+            tpl = tpl.replace("{name} <{email}>", "{email}")
+        text, _ = _fill_date(tpl, dt, ctx.loc.cal, ampm)
+        return _fmt(text, name=name, email=email, tz=tz, msgid=mid)
+
+    def quoted(blocks: list, cut: bool) -> list:
+        """The lines of ``blocks`` one quote level deeper; own paragraphs cut after a few when ``cut``."""
+        out: list = []
+        own_left = r.i(1, 3) if cut else 10**6
+        gap = r.p(p_gap)
+        for block in blocks:
+            kind = block[0][2]
+            if kind == "sig" and r.p(0.8):
+                continue
+            if kind == "own":
+                if own_left <= 0:
+                    if r.p(p_snip):
+                        out.append((0, r.c(_T("newsgroup", "snips")), "snip"))
+                    break
+                own_left -= 1
+            lines = [(lv + 1, t, "quote") for lv, t, _ in block if lv + 1 <= max_level]
+            if lines and out and gap:
+                out.append((1, "", "gap"))
+            out += lines
+        return out
+
+    bodies: dict = {}  # id -> blocks of (quote level, text, kind)
+    hidden: dict = {}  # id -> where a hidden quote was ('- show quoted text -')
+    for cm in cms:
+        own = [[(0, p, "own")] for p in cm.paras]
+        me = rec[id(cm)]
+        sig = [[(0, "-- ", "sig")] + [(0, s, "sig") for s in me["sig"]]] if me["sig"] else []
+        par = cm.parent
+        quote: list = []
+        habit = me["habit"]
+        if par is not None and r.p(p_quote) and bodies[id(par)]:
+            pr = rec[id(par)]
+            attr = blockquote or r.p(p_attr)  # Gmail's blockquotes always come under an attribution line
+            head = [(0, attribution(cm, par.author, pr["shown_email"], par.dt, pr["tz"], msgid[id(par)]), "attr")] if attr else []
+            if habit == "inline" and len(own) >= 2 and sum(b[0][2] == "own" for b in bodies[id(par)]) >= 2:
+                pown = [b for b in bodies[id(par)] if b[0][2] == "own"]
+                blocks: list = []
+                for j, block in enumerate(own):
+                    if j < len(pown):
+                        blocks.append((head if j == 0 else []) + quoted([pown[j]], False))
+                    blocks.append(block)
+                bodies[id(cm)] = blocks + sig
+                cm.reply_shown = True
+                continue
+            quote = head + quoted(bodies[id(par)], r.p(p_cut))
+            if quote and hide:
+                hidden[id(cm)] = habit
+                quote = []
+            elif quote:
+                cm.reply_shown = True
+        elif par is None and r.p(p_art) and ctx.sentences:
+            lines = [(1, s, "quote") for s in r.sample(ctx.sentences[:12], r.i(1, 2))]
+            email = address(f"news@{ctx.domain}")
+            quote = [(0, attribution(cm, ctx.site, email, ctx.published, "+0000", f"{r.i(10**6, 10**7)}@{ctx.domain}"), "attr")] + lines
+        if habit == "top" and (quote or id(cm) in hidden):
+            bodies[id(cm)] = own + sig + ([quote] if quote else [])
+        else:
+            bodies[id(cm)] = ([quote] if quote else []) + own + sig
+
+    def shown(lv: int, t: str) -> str:
+        if blockquote or lv == 0:
+            return t.rstrip()
+        return ((">" * lv + " ") if compact else "> " * lv) + t if t else (">" * lv if compact else "> " * lv).rstrip()
+
+    for cm in cms:  # the text is what the body shows, line by line
+        cm.paras = [s.strip() for block in bodies[id(cm)] for lv, t, _ in block for s in [shown(lv, t)] if s.strip()]
+
+    def nest_lines(cm: _Cm, lines: list, level: int) -> list:
+        out: list = []
+        i = 0
+        while i < len(lines):
+            lv, t, _ = lines[i]
+            if lv <= level:
+                if t:
+                    out.append(ctx.L(CTEXT, t, tag="div", cm=cm))
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and lines[j][0] > level:
+                j += 1
+            out.append(ctx.X("blockquote", "gmail_quote", nest_lines(cm, lines[i:j], level + 1), nest=1))
+            i = j
+        return out
+
+    def body(cm: _Cm) -> list:
+        blocks = [[s for lv, t, _ in block for s in [shown(lv, t)] if s.strip()] for block in bodies[id(cm)]]
+        blocks = [b for b in blocks if b]
+        marker = None
+        if id(cm) in hidden:
+            marker = ctx.L(FURN, S["show"], tag="div", cls="quoted-text-toggle")
+        if pre:
+            out: list = [ctx.L(CTEXT, "\n\n".join("\n".join(b) for b in blocks), tag="pre", cm=cm)] if blocks else []
+        else:
+            out = []
+            for block in bodies[id(cm)]:
+                if blockquote:
+                    lines = nest_lines(cm, block, 0)
+                else:
+                    lines = [ctx.L(CTEXT, s, tag=ctx.pick("ng_line_tag", ("div", "p", "div")), cm=cm) for lv, t, _ in block for s in [shown(lv, t)] if s.strip()]
+                if lines:
+                    out.append(ctx.X("div", None, lines, gap=1, lg=(1, 0, 0)))
+            if style == "groups" and not hide and any(b[0][2] == "attr" or b[0][0] > 0 for b in bodies[id(cm)]) and r.p(0.3):
+                k = next(k for k, b in enumerate(bodies[id(cm)]) if b[0][2] == "attr" or b[0][0] > 0)
+                out.insert(min(k, len(out)), ctx.L(FURN, S["hide"], tag="div", cls="quoted-text-toggle"))
+        if marker is not None:  # where the quote was: above the reply, or below a top-posted one
+            out = out + [marker] if hidden[id(cm)] == "top" else [marker] + out
+        return out
+
+    def date_of(cm: _Cm, tpl: str) -> str:
+        me = rec[id(cm)]
+        text, iso = _fill_date(tpl, cm.dt, ctx.loc.cal, ampm)
+        if cm.posted is None:
+            cm.posted = iso
+        return _fmt(text, tz=me["tz"], tzname=me["tzname"], e=f"{cm.dt.day:>2}")
+
+    idx = {id(c): k for k, c in enumerate(order)}
+
+    def neighbour(cm: _Cm, step: int) -> str:
+        k = idx[id(cm)] + step
+        return subject[id(order[k])] if 0 <= k < len(order) else (rec[id(cm)]["re"] if r.p(0.5) else "") + r.c(ctx.others)
+
+    H = _T("newsgroup", "headers")
+    fields = ["from", "date", "subject"]
+    if style == "headers":
+        fields = [f for f in r.c(H["orders"]) if f in ("from", "date", "subject") or r.p(0.6)]
+    from_tpl, bare_tpl = r.w(H["from"]), r.c(H["from_bare"])
+    date_tpl = r.c(H["date"]) if style == "headers" else r.c(S["date"])
+    by_msgid = "msgid" in fields and ("inreplyto" in fields or "references" in fields)  # a reply shows its parent's Message-ID
+    after = r.c(H["after"]) if style == "headers" and r.p(0.5) else None
+    p_org, p_agent = r.u(0.3, 1.0), r.u(0.3, 1.0)
+    subj_shown = r.p(0.8)
+    nav = r.w([("none", 3), ("top", 2), ("both", 1)]) if style in ("pipermail", "mailarchive") else "none"
+    g_order = r.c((("name", "date", "to"), ("name", "unread", "date", "to"), ("name", "date"), ("name", "to", "date")))
+    g_acts = r.c(S["actions"]) if style == "groups" else []
+    g_joined = r.p(0.5)
+    ma_one_line = r.p(0.6)
+    ma_reply = r.p(0.5)
+    footer = _T("newsgroup", "footer") if style in ("pipermail", "headers") and r.p(0.3) else None
+
+    def nav_box(cm: _Cm) -> _Box:
+        if style == "pipermail":
+            items = [_fmt(t, prev=neighbour(cm, -1), next=neighbour(cm, 1), **kw) for t in S["nav"]]
+        else:
+            items = list(S["nav"])
+        return _join_or_list(ctx, FURN, items, "message-nav", joined_p=0.3 if style == "mailarchive" else 0.0)
+
+    def header(cm: _Cm) -> list:
+        me = rec[id(cm)]
+        name = cm.author
+        out: list = []
+        if style == "headers":
+            par = cm.parent
+            for f in fields:
+                if f == "from":
+                    tpl = bare_tpl if me["bare"] else from_tpl
+                    out.append(ctx.L(HEAD, _fmt(tpl, name=name, email=me["email"]), tag="div", cls="mail-from", cm=cm))
+                elif f == "date":
+                    out.append(ctx.L(HEAD, date_of(cm, date_tpl), tag="div", cls="mail-date", cm=cm))
+                elif f in ("inreplyto", "references", "cc") and par is None:
+                    continue
+                elif (f == "organization" and not r.p(p_org)) or (f == "agent" and not r.p(p_agent)):
+                    continue
+                else:
+                    chain = []
+                    a = par
+                    while a is not None:
+                        chain.insert(0, f"<{msgid[id(a)]}>")
+                        a = a.parent
+                    t = _fmt(H["other"][f], subject=subject[id(cm)], msgid=msgid[id(cm)], parent_msgid=msgid[id(par)] if par is not None else "",
+                             parent_email=rec[id(par)]["email"] if par is not None else "", refs=" ".join(chain[-4:]), newsgroup=group,
+                             org=me["org"], agent=me["agent"], **kw)
+                    out.append(ctx.L(FURN, t, tag="div", cls="mail-header"))
+            if par is not None and by_msgid:
+                cm.reply_shown = True
+        elif style == "pipermail":
+            if subj_shown:
+                out.append(ctx.L(FURN, _fmt(ctx.pick("pm_subj", S["subject"]), subject=subject[id(cm)], **kw), tag="h1"))
+            email = ctx.a(me["shown_email"], f"mailto:{lst}%40lists.{ctx.domain}?Subject={subject[id(cm)][:40]}")
+            out.append(ctx.L(HEAD, ctx.span(name, None, tag="b"), ctx.pick("pm_sep", (" ", "  ", " ")), email, tag="div", cls="from", cm=cm))
+            out.append(ctx.L(HEAD, ctx.span(date_of(cm, date_tpl), None, tag="i"), tag="div", cls="date", cm=cm))
+        elif style == "groups":
+            for f in g_order:
+                if f == "name":
+                    out.append(ctx.L(HEAD, ctx.span(name, "sender-name", tag="span"), tag="div", cls="message-sender", cm=cm))
+                elif f == "date":
+                    out.append(ctx.L(HEAD, date_of(cm, date_tpl), tag="div", cls="message-date", cm=cm))
+                elif f == "unread" and r.p(0.5):
+                    out.append(ctx.L(FURN, ctx.pick("gg_unread", S["unread"]), tag="span"))
+                elif f == "to":
+                    out.append(ctx.L(FURN, _fmt(ctx.pick("gg_to", S["to"]), **kw), tag="div", cls="message-to"))
+        else:
+            if subj_shown:
+                out.append(ctx.L(FURN, _fmt(ctx.pick("ma_subj", S["subject"]), subject=subject[id(cm)], **kw), tag="h1", cls="subject"))
+            sender = ctx.span(name, "sender")
+            date = ctx.span(date_of(cm, date_tpl), "date")
+            if ma_one_line:
+                out.append(ctx.L(HEAD, sender, ctx.pick("ma_sep", ("  ", " ", " | ")), date, tag="div", cls="msgHead", cm=cm))
+            else:
+                out += [ctx.L(HEAD, sender, tag="div", cls="msgHead", cm=cm), ctx.L(HEAD, date, tag="div", cls="msgHead", cm=cm)]
+        return out
+
+    def message(cm: _Cm) -> _Box:
+        parts: list = header(cm)
+        if nav in ("top", "both"):
+            parts.append(nav_box(cm))
+        if style == "pipermail" and r.p(0.5):
+            parts.append(_Void("hr", {}))
+        parts += body(cm)
+        if footer is not None:
+            parts.append(ctx.X("div", "list-footer", [ctx.L(FURN, _fmt(t, **kw), tag="div") for t in footer]))
+        if after is not None:
+            parts.append(ctx.L(FURN, _fmt(after, n=len(cms)), tag="div", cls="permalink"))
+        if style == "groups":
+            if g_joined:
+                parts.append(ctx.L(FURN, "  ".join(g_acts), tag="div", cls="message-actions"))
+            else:
+                parts.append(ctx.X("div", "message-actions", [ctx.L(FURN, a, tag="button") for a in g_acts]))
+        if style == "mailarchive" and ma_reply:
+            parts.append(ctx.L(FURN, ctx.pick("ma_reply", S["reply"]), tag="div", cls="reply-via"))
+        if nav == "both":
+            parts.append(nav_box(cm))
+        return ctx.X("div", "message", parts, id=f"msg{r.i(10**4, 10**7)}")
+
+    def thread_index() -> _Box:
+        roots = [c for c in cms if c.parent is None]
+        tree: list[_Cm] = []
+
+        def walk(c: _Cm) -> None:
+            tree.append(c)
+            for k in c.kids:
+                walk(k)
+
+        for c in roots:
+            walk(c)
+        if style == "headers":
+            tpl, mark, itpl = r.c(H["index"]), r.c(H["tree"]), r.c(H["index_dates"])
+            lines: list = [ctx.L(FURN, _fmt(tpl, date=_fill_date(itpl, c.dt, ctx.loc.cal)[0], name=c.author,
+                                            tree=("  " * (c.depth - 1) + mark) if c.depth else ""), tag="div") for c in tree]
+        else:
+            tpl = r.c(S["index"])
+
+            def entry(c: _Cm) -> _Box:
+                kids: list = [ctx.L(FURN, _fmt(tpl, subject=subject[id(c)], name=c.author), tag="div")]
+                if c.kids:
+                    kids.append(ctx.X("ul", None, [entry(k) for k in c.kids], nest=1))
+                return ctx.X("li", None, kids)
+
+            lines = [ctx.X("ul", None, [entry(c) for c in roots])]
+        head = ctx.L(FURN, _fmt(r.c(_T("newsgroup", "thread_heads")), n=len(cms)), tag=r.c(("h3", "div", "b")))
+        return ctx.X("div", "thread-index", [head] + lines)
+
+    kids: list = []
+    if r.p(0.6):
+        kids.append(ctx.L(FURN, _fmt(r.c(_T("newsgroup", "headings")), **kw), tag=r.c(("h2", "h3", "div")), cls="discussion-heading"))
+    if style == "groups":
+        top = S["top"]
+        picked = [0] + sorted(r.sample(range(1, len(top)), r.i(0, 3))) if r.p(0.8) else sorted(r.sample(range(1, len(top)), r.i(1, 3)))
+        kids += [ctx.L(FURN, _fmt(top[j], subject=title, n=r.i(20, 9000), k=len(cms), **kw), tag="h2" if j == 0 else "div") for j in picked]
+    elif style in ("pipermail", "mailarchive") and r.p(0.5):
+        top = S["top"]
+        first, last = (min(cms, key=lambda c: c.dt), max(cms, key=lambda c: c.dt)) if cms else (None, None)
+        picked = sorted(r.sample(range(len(top)), r.i(1, 4)))
+        for j in picked:
+            t = top[j]
+            if "{start}" in t or "{end}" in t:
+                if first is None:
+                    continue
+                dt = (first if "{start}" in t else last).dt
+                fill = _fmt(_fill_date(S["date"][0], dt, ctx.loc.cal)[0], tz="+0000", tzname="UTC", e=f"{dt.day:>2}")
+                t = _fmt(t, start=fill, end=fill)
+            kids.append(ctx.L(FURN, _fmt(t, n=len(cms), **kw), tag="div"))
+    index_at = r.w([("top", 2), ("bottom", 3), ("none", 4)]) if style != "groups" and cms else "none"
+    if index_at == "top":
+        kids.append(thread_index())
+    if not cms and r.p(0.6):
+        kids.append(ctx.L(FURN, r.c(("No messages in this thread yet.", "This thread has no replies.", "No messages")), tag="p"))
+    kids.append(ctx.X("div", "messages", [message(c) for c in order]))
+    if index_at == "bottom":
+        kids.append(thread_index())
+    if style == "pipermail" and r.p(0.7):
+        kids.append(ctx.L(FURN, _fmt(r.c(S["more"]), **kw), tag="div", cls="list-info"))
+    if style == "groups" and r.p(0.5):
+        kids += [ctx.L(FURN, t, tag="div") for t in r.sample(S["bottom"], r.i(1, 2))]
+    return _section(ctx, kids, "mail-archive", tag="div")
+
+
 # =========================================================================== specs and public functions
 
 
@@ -3771,6 +4409,8 @@ _SPECS: dict[str, _Spec] = {
     "qa": _Spec(_fam_qa, lang="en", indent_p=0.2, cls_modes=(("semantic", 60), ("obf", 15), ("utility", 15), ("none", 10))),
     "wikitalk": _Spec(_fam_wikitalk, lang="en", indent_p=0.6, cls_modes=(("semantic", 75), ("obf", 10), ("none", 15))),
     "reviews": _Spec(_fam_reviews, lang="en", indent_p=0.15, cls_modes=(("semantic", 40), ("obf", 35), ("utility", 20), ("none", 5))),
+    "instagram": _Spec(_fam_instagram, lang="en", headers=False, indent_p=0.5, cls_modes=(("semantic", 25), ("obf", 45), ("utility", 25), ("none", 5))),
+    "newsgroup": _Spec(_fam_newsgroup, lang="en", indent_p=0.2, cls_modes=(("semantic", 45), ("obf", 10), ("none", 45))),
 }
 assert set(_SPECS) == set(LAYOUTS)
 
