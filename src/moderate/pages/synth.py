@@ -2726,8 +2726,7 @@ def _short_when(ctx: _Ctx, cm: _Cm) -> str:
         return f"{int(seconds // 3600)}h"
     if seconds < 30 * 86400:
         return f"{int(seconds // 86400)}d"
-    if cm.posted is None:
-        cm.posted = cm.dt.strftime("%Y-%m-%d")
+    # no posted_at: "Mar 3" shows no year and "Mar '21" no day (the truth conventions above)
     if cm.dt.year == ctx.now.year:
         return f"{months[cm.dt.month - 1]} {cm.dt.day}"
     return f"{months[cm.dt.month - 1]} '{cm.dt.year % 100:02d}"
