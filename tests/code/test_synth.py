@@ -240,15 +240,20 @@ def _comment_rows(page: synth.RenderedPage) -> dict[int, list[tuple[int, str, st
     return rows
 
 
+def _text_pages(layout: str, seeds: int, **kw):
+    """``(seed, page, rows, comments)`` for text pages of ``layout``: each comment's lines
+    (:func:`_comment_rows`) and the comments of the page's own section (not widget ones)."""
+    for seed in range(seeds):
+        page = _render(layout, seed, "text", **kw)
+        yield seed, page, _comment_rows(page), [c for c in page.comments if c["about"] is None]
+
+
 def test_qa_answer_card_after_text_and_inline_comments():
     """qa: an answer's header card comes after its text; a comment 'text – Name date' is one text line."""
     answers = inline = 0
-    for seed in range(12):
-        page = _render("qa", seed, "text", comments=COMMENTS + [COMMENTS[6] + " " + COMMENTS[9] * 12])
-        for c in page.comments:
-            if c["about"] is not None:
-                continue
-            rows = _comment_rows(page)[c["index"]]
+    for seed, page, comment_rows, own in _text_pages("qa", 12, comments=COMMENTS + [COMMENTS[6] + " " + COMMENTS[9] * 12]):
+        for c in own:
+            rows = comment_rows[c["index"]]
             heads = [pos for pos, label, _ in rows if label == L.COMMENT_HEADER]
             texts = [pos for pos, label, _ in rows if label == L.COMMENT_TEXT]
             if heads:
@@ -266,12 +271,8 @@ def test_qa_answer_card_after_text_and_inline_comments():
 def test_social_headers_before_text():
     """social: the author (display name, else the handle as shown) is in a header line above the text."""
     replies = 0
-    for seed in range(12):
-        page = _render("social", seed, "text")
-        rows = _comment_rows(page)
-        for c in page.comments:
-            if c["about"] is not None:
-                continue
+    for seed, page, rows, own in _text_pages("social", 12):
+        for c in own:
             heads = [(pos, t) for pos, label, t in rows[c["index"]] if label == L.COMMENT_HEADER]
             texts = [pos for pos, label, _ in rows[c["index"]] if label == L.COMMENT_TEXT]
             assert heads and any(c["author"] in t for _, t in heads), (seed, c)
@@ -294,12 +295,8 @@ def test_wikitalk_signature_ends_the_text_line():
     header) and is never part of ``text``; a reply is indented deeper than its parent or starts with
     "@Parent"."""
     signed = alone = replies = 0
-    for seed in range(16):
-        page = _render("wikitalk", seed, "text")
-        rows = _comment_rows(page)
-        for c in page.comments:
-            if c["about"] is not None:
-                continue
+    for seed, page, rows, own in _text_pages("wikitalk", 16):
+        for c in own:
             assert "(UTC)" not in c["text"] and "Preceding" not in c["text"] and "[reply]" not in c["text"]
             lines = rows[c["index"]]
             if c["author"] is None:  # unsigned, not autosigned
@@ -330,12 +327,8 @@ def test_reviews_name_in_header_title_in_text():
     titles = set(synth._T("reviews", "auto_titles")) | {t for band in synth._T("reviews", "titles").values() for t in band}
     stars = re.compile(r"^(?:[★☆⭐]+|Rated \d out of 5(?: stars)?|\d\.0 out of 5 stars|\d/5|\d out of 5(?: stars\.)?|Rating \d out of 5)$")
     titled = responses = 0
-    for seed in range(16):
-        page = _render("reviews", seed, "text")
-        rows = _comment_rows(page)
-        for c in page.comments:
-            if c["about"] is not None:
-                continue
+    for seed, page, rows, own in _text_pages("reviews", 16):
+        for c in own:
             lines = rows[c["index"]]
             heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
             assert heads, (seed, c)
@@ -363,13 +356,9 @@ def test_instagram_name_starts_the_text_line():
     is the comment without it; the meta line under the text is the header and never holds the name; a
     reply to a reply names its parent ("@name", "▸ name"), so a reply without a visible nesting does too."""
     replies = named = 0
-    for seed in range(16):
-        page = _render("instagram", seed, "text")
-        rows = _comment_rows(page)
+    for seed, page, rows, own in _text_pages("instagram", 16):
         indented = any(g.text[:1] in (" ", "\t") for g in page.lines if g.label == L.COMMENT_TEXT)
-        for c in page.comments:
-            if c["about"] is not None:
-                continue
+        for c in own:
             lines = rows[c["index"]]
             texts = [(pos, t.strip()) for pos, label, t in lines if label == L.COMMENT_TEXT]
             heads = [(pos, t) for pos, label, t in lines if label == L.COMMENT_HEADER]
@@ -395,16 +384,12 @@ def test_newsgroup_headers_quotes_and_signatures():
     quotes its parent (attribution or '>' lines) unless the page shows Message-ID and In-Reply-To lines."""
     furniture_heads = ("Subject:", "Message-ID:", "In-Reply-To:", "References:", "To:", "Cc:", "Newsgroups:")
     quoted = signed = 0
-    for seed in range(16):
-        page = _render("newsgroup", seed, "text")
-        rows = _comment_rows(page)
+    for seed, page, rows, own in _text_pages("newsgroup", 16):
         for g in page.lines:
             if g.text.strip().startswith(furniture_heads):
                 assert g.label == L.FURNITURE, g
         with_ids = "Message-ID:" in page.text and ("In-Reply-To:" in page.text or "References:" in page.text)
-        for c in page.comments:
-            if c["about"] is not None:
-                continue
+        for c in own:
             lines = rows[c["index"]]
             heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
             assert any(c["author"] in t for t in heads), (seed, c, heads)

@@ -1015,16 +1015,7 @@ def _thread(ctx: _Ctx, cms: list[_Cm], mode: str, max_depth: int = 6, p_reply: f
         return list(cms)
     if newest_first:
         roots = roots[::-1]
-    order: list[_Cm] = []
-
-    def dfs(c: _Cm) -> None:
-        order.append(c)
-        for k in c.kids:
-            dfs(k)
-
-    for root in roots:
-        dfs(root)
-    return order
+    return _preorder(roots)
 
 
 def _descendants(cm: _Cm) -> list[_Cm]:
@@ -1033,6 +1024,11 @@ def _descendants(cm: _Cm) -> list[_Cm]:
         out.append(k)
         out.extend(_descendants(k))
     return out
+
+
+def _preorder(roots: Sequence[_Cm]) -> list[_Cm]:
+    """Each root followed by its replies, depth first (a thread as a page lists it)."""
+    return [c for root in roots for c in (root, *_descendants(root))]
 
 
 def _reply_prefix(ctx: _Ctx, cm: _Cm) -> None:
@@ -4002,18 +3998,7 @@ def _fam_newsgroup(ctx: _Ctx, pl: list) -> _Box | None:
     _thread(ctx, cms, "indicator", max_depth=r.i(3, 8), p_reply=r.u(0.35, 0.85))
     for cm in cms:
         cm.reply_shown = False  # set below where the page shows the parent
-    order: list[_Cm] = []
-    if r.p(0.5):  # thread order, else date order
-        def dfs(c: _Cm) -> None:
-            order.append(c)
-            for k in c.kids:
-                dfs(k)
-
-        for c in cms:
-            if c.parent is None:
-                dfs(c)
-    else:
-        order = list(cms)
+    order = _preorder([c for c in cms if c.parent is None]) if r.p(0.5) else list(cms)  # thread order, else date order
     slug = (_ascii_name(ctx.site, r, ("",)) or "news")[:14]
     lst = _fmt(r.c(_T("newsgroup", "lists")), slug=slug)
     kw = {"list": lst, "List": lst[:1].upper() + lst[1:], "domain": ctx.domain, "slug": slug}
@@ -4316,15 +4301,7 @@ def _fam_newsgroup(ctx: _Ctx, pl: list) -> _Box | None:
 
     def thread_index() -> _Box:
         roots = [c for c in cms if c.parent is None]
-        tree: list[_Cm] = []
-
-        def walk(c: _Cm) -> None:
-            tree.append(c)
-            for k in c.kids:
-                walk(k)
-
-        for c in roots:
-            walk(c)
+        tree = _preorder(roots)
         if style == "headers":
             tpl, mark, itpl = r.c(H["index"]), r.c(H["tree"]), r.c(H["index_dates"])
             lines: list = [ctx.L(FURN, _fmt(tpl, date=_fill_date(itpl, c.dt, ctx.loc.cal)[0], name=c.author,
