@@ -92,6 +92,10 @@ NH, NC = "+" + H, "+" + C
     # form labels are not names (data: field_labels.txt)
     ("Name:", None),
     ("Name: Horst", "Horst"),
+    ("Your name", None),  # a label without its colon, above the value
+    ("Respondent:", None),
+    ("Name withheld", None),  # data: withheld_names.txt
+    ("Name and address supplied", None),
     ("Date: 12.03.2014", None),
     ("Horst  Date: 12/3/2014", "Horst"),
     ("Autor: Hans Müller", "Hans Müller"),
@@ -199,6 +203,17 @@ def test_inline_names_with_a_header_verb_a_dash_or_brackets():
     assert [(c.author, c.text) for c in s.comments] == [
         ("ANDREW KELLY", "Spot on."), ("nurse_99", "Nobody wants that."), ("Mary Smith", "yes indeed."),
         ("bob", "hello there"), ("Pierre", "oui.")]
+
+
+def test_chat_lines_give_their_authors_when_the_page_writes_them_so():
+    # a chat log's clock time before the name, a photo app's bare handle before the text
+    s = split([("[12:03] <jane> hello there", NC), ("12:04 PM bob_77 No way.", NC), ("0:42 kim.lee: me too", NC)])
+    assert [(c.author, c.text) for c in s.comments] == [("jane", "hello there"), ("bob_77", "No way."), ("kim.lee", "me too")]
+    app = split([("janedoe_88 This is so true", NC), ("mark.t so good", NC), ("Lovely photo!", NC)])
+    assert [(c.author, c.text) for c in app.comments] == [("janedoe_88", "This is so true"), ("mark.t", "so good"), (None, "Lovely photo!")]
+    # one "H1N1 ..." paragraph among plain comments is no handle
+    plain = split([("H1N1 cases rose again.", NC), ("I agree with that.", NC), ("So do I, really.", NC)])
+    assert [c.author for c in plain.comments] == [None, None, None]
 
 
 def test_a_quote_header_on_its_own_line_is_not_an_inline_author():
@@ -327,6 +342,10 @@ def test_pick_author_skips_avatar_letters(names, author):
     ("Understood. --ruud79 (talk) 01:35, 27 October 2023 (UTC) [reply]", "ruud79"),
     ("Caveat Emptor. paul (talk) 11:25, 24 July 2014 (UTC) Reply", "paul"),  # a wiki signature without a dash
     ("Great point -- Ann, 3/4/2014", "Ann"),
+    ("Nice one. Posted by Ray Anderson at 3:30 AM on 20 March 2014", "Ray Anderson"),  # a lead phrase (name_leads.txt)
+    ("I agree with all of it. (Ann, Leeds, 3 March 2021)", "Ann"),  # in brackets after a sentence
+    ("Quote (msoak @ Aug 23rd, 2016)", None),  # a bracket after one word is a quote header
+    ("The bill was approved by Congress on March 3, 2014", None),  # a lone "by" is a sentence's
     ("see the article from March 3, 2012", None),  # a date, no signature
     ("It happened on March 3, 2012 - a Tuesday.", None),  # the line does not end with the date
     ("Thanks, Jane", None),
@@ -337,7 +356,7 @@ def test_signature_at_the_end_of_a_line(line, name):
     found = signature(line)
     assert (found[1] if found else None) == name
     if found:
-        assert line[found[0]:].lstrip(" -—~").startswith(name)  # the signature starts at the cut ...
+        assert name in line[found[0]:] and name not in line[:found[0]]  # the signature starts at the cut ...
         assert line.endswith(found[2]) and found[2] not in line[:found[0]]  # ... and ends with its date
 
 

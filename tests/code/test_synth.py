@@ -248,6 +248,106 @@ def _text_pages(layout: str, seeds: int, **kw):
         yield seed, page, _comment_rows(page), [c for c in page.comments if c["about"] is None]
 
 
+def _shows_year(iso: str, text: str) -> bool:
+    """Whether ``text`` shows the year of an ISO date: '2021', or '21' ending a numeric date ('3/4/21')."""
+    return iso[:4] in text or re.search(rf"\d[/.-]{iso[2:4]}\b", text) is not None
+
+
+def test_letters_signoff_after_the_text():
+    """letters: a contribution's sign-off lines (name, place, date) are comment_header lines after all of its
+    text lines, and the named author is in one of them; a headline is the first paragraph of ``text``, on a
+    line of its own above the rest; an editor's note (no author, no header, no sign in ``text``) replies to the
+    letter just above it; a posted_at shows its year in a header line."""
+    layouts = synth._res("layouts")["letters"]
+    pool = re.compile("|".join(re.escape(t).replace(r"\{ent\}", ".+") for t in layouts["headlines"]))
+    signs = tuple(s.strip() for s in layouts["editor"]["signs"])
+    letters = named = withheld = dated = headlines = notes = 0
+    for seed, page, rows, own in _text_pages("letters", 24):
+        for c in own:
+            lines = rows[c["index"]]
+            heads = [(pos, t) for pos, label, t in lines if label == L.COMMENT_HEADER]
+            texts = [(pos, t.strip()) for pos, label, t in lines if label == L.COMMENT_TEXT]
+            paras, at = c["text"].split("\n\n"), [-1]
+            for para in paras:  # in order (the same paragraph may come twice)
+                at.append(next(pos for pos, t in texts if pos >= at[-1] and para in t))
+            at = at[1:]
+            if not heads:
+                notes += 1
+                assert c["author"] is None and c["posted_at"] is None and c["reply_to"] == c["index"] - 1, (seed, c)
+                assert not c["text"].endswith(signs) and len(texts) == 1, (seed, c)
+                continue
+            letters += 1
+            assert texts and max(pos for pos, _ in texts) < min(pos for pos, _ in heads), (seed, c)
+            assert c["reply_to"] is None
+            if c["author"] is None:
+                withheld += 1
+            else:
+                named += 1
+                assert any(c["author"] in t for _, t in heads), (seed, c, heads)
+            if c["posted_at"] is not None:
+                dated += 1
+                assert any(_shows_year(c["posted_at"], t) for _, t in heads), (seed, c, heads)
+            if len(paras) > 1 and (pool.fullmatch(paras[0]) or paras[1].startswith(paras[0])):
+                headlines += 1
+                assert texts[0] == (at[0], paras[0]) and at[1] > at[0], (seed, c)
+    assert letters and named and withheld and dated and headlines and notes
+
+
+def test_signed_signature_ends_the_text_line():
+    """signed: the signature ends the comment's last text line (the writer and, when shown, the date; never part
+    of ``text``) or stands alone as the header right after the text; an unsigned comment has no author, date or
+    header; a reply is indented deeper than its parent or starts by addressing it ('@Ann', 'Re: Ann -'); and
+    nothing looks like a wiki talk page."""
+    leads = synth._res("layouts")["signed"]["reply_prefixes"]
+    inline = alone = unsigned = replies = dated = 0
+    for seed, page, rows, own in _text_pages("signed", 24):
+        wiki = re.compile(r"\((?:talk|UTC)\)|\[\[|\{\{")
+        assert not any(wiki.search(g.text) for g in page.lines if g.label != L.COMMENT_TEXT), seed
+        for c in own:
+            lines = rows[c["index"]]
+            paras = c["text"].split("\n\n")
+            typed = {p[:2] for p in paras}  # a ':' the writer typed (':-)'), not an indentation
+            assert not any(t.lstrip().startswith(":") and t.lstrip()[:2] not in typed for _, _, t in lines), (seed, lines)
+            heads = [(pos, t.strip()) for pos, label, t in lines if label == L.COMMENT_HEADER]
+            texts = [(pos, t.strip()) for pos, label, t in lines if label == L.COMMENT_TEXT]
+            para = paras[-1]
+            if c["author"] is None:
+                unsigned += 1
+                assert not heads and c["posted_at"] is None and texts[-1][1] == para, (seed, c, lines)
+                continue
+            if heads:
+                alone += 1
+                assert all(pos < heads[0][0] for pos, _ in texts), (seed, c, lines)  # one line, or its pieces
+                signature = " ".join(t for _, t in heads)
+            else:
+                inline += 1
+                last = texts[-1][1]
+                assert last.startswith(para) and len(last) > len(para), (seed, c, last)
+                signature = last[len(para):]
+            assert c["author"] in signature and not wiki.search(signature), (seed, c, signature)
+            if c["posted_at"] is not None:
+                dated += 1
+                assert _shows_year(c["posted_at"], signature), (seed, c, signature)
+            if c["reply_to"] is not None:
+                replies += 1
+                parent = page.comments[c["reply_to"]]
+                addressed = parent["author"] is not None and c["text"].startswith(tuple(t.format(name=parent["author"]) for t in leads))
+                assert addressed or _lead(lines[0][2]) > _lead(rows[parent["index"]][0][2]), (seed, c, parent)
+    assert inline and alone and unsigned and replies and dated
+
+
+def test_letters_and_signed_dates_are_fill_date_templates():
+    """The dates the letters and signed families show are dates.json templates ({date}, {datetime}, {time}) or
+    written in its tokens, so _fill_date gives their posted_at (year shown: the ISO date, with the time if shown)."""
+    tokens = {"Y", "y", "m", "mm", "d", "dd", "do", "B", "b", "A", "a", "H", "HH", "I", "II", "MM", "SS", "p"}
+    other = {"name", "place", "date", "datetime", "time", "when", "lv"}
+    letters, signed = synth._res("layouts")["letters"], synth._res("layouts")["signed"]
+    templates = [t for forms in (*letters["dates"].values(), *letters["names"].values()) for t, _ in forms]
+    templates += [t for forms in (signed["typed"], *signed["generated"].values()) for t, _ in forms]
+    for t in templates:
+        assert set(re.findall(r"\{(\w+)\}", t)) <= tokens | other, t
+
+
 def test_qa_answer_card_after_text_and_inline_comments():
     """qa: an answer's header card comes after its text; a comment 'text – Name date' is one text line."""
     answers = inline = 0
@@ -378,6 +478,79 @@ def test_instagram_name_starts_the_text_line():
     assert replies and named
 
 
+def test_chat_name_opens_the_text_line():
+    """chat: every message is a comment_text line (no header lines) whose text ends it, after the time and / or
+    the name; a year-dated time shows its year there; an '@name' reply replies to that user's latest earlier
+    message, a live Q&A answer to the question just above it; system lines are furniture."""
+    system = re.compile(r"^\s*(?:\S+ )?(?:Chat was paused|Welcome to live chat!|Slow mode is on|Pinned by |Top chat replay|-!- |--- Log |"
+                        r"--- Day changed)")
+    lines_seen = replies = answers = dated = place_only = 0
+    for seed, page, rows, own in _text_pages("chat", 40):
+        for g in page.lines:
+            if system.match(g.text):
+                assert g.label == L.FURNITURE, (seed, g)
+        for c in own:
+            lines = rows[c["index"]]
+            assert {label for _, label, _ in lines} == {L.COMMENT_TEXT}, (seed, lines)
+            first = lines[0][2].strip()
+            para = c["text"].split("\n\n")[0]
+            assert first.endswith(para) and len(first) > len(para), (seed, c, first)
+            lead = first[: len(first) - len(para)]
+            lines_seen += 1
+            if c["author"] is None:
+                place_only += 1
+            else:
+                assert c["author"] in lead, (seed, c, first)
+            if c["posted_at"] is not None:
+                dated += 1
+                assert c["posted_at"][:4] in lead, (seed, c, first)
+            if c["reply_to"] is not None:
+                parent = page.comments[c["reply_to"]]
+                named = parent["author"] is not None and c["text"].startswith(
+                    (parent["author"] + " ", "@" + parent["author"] + " ", parent["author"] + ": ", parent["author"] + ", "))
+                if named:
+                    replies += 1
+                    between = page.comments[parent["index"] + 1: c["index"]]
+                    assert all(b["author"] != parent["author"] for b in between), (seed, c)  # the user's latest message
+                else:
+                    answers += 1
+                    assert c["reply_to"] == c["index"] - 1 and c["author"] is not None, (seed, c)
+    assert lines_seen and replies and answers and dated and place_only
+
+
+def test_forms_fields_name_and_date_the_comment():
+    """forms: every response has a comment_header line that shows its author (unless withheld) and the year of
+    its posted_at; other field lines are furniture; the text never holds its field label; nothing looks like a
+    mailing-list archive."""
+    labels = synth._res("layouts")["forms"]["labels"]
+    comment_labels = tuple(f"{lab}{sep}" for lab in labels["comment"] + labels["reason"] for sep in (":", " ", "\t"))
+    furniture = re.compile(r"^\s*(?:To|Cc|Subject|Importance|Attachments|Organi[sz]ation|Location|Respondent ID|Response ID):\s|^\s*Response #\d")
+    withheld = set(synth._res("layouts")["forms"]["withheld"])
+    named = anonymous = dated = 0
+    for seed, page, rows, own in _text_pages("forms", 40):
+        assert "Message-ID" not in page.text, seed
+        assert not any(g.text.lstrip().startswith(">") for g in page.lines if g.label != L.COMMENT_TEXT), seed
+        for g in page.lines:
+            if furniture.match(g.text):
+                assert g.label == L.FURNITURE, (seed, g)
+        for c in own:
+            lines = rows[c["index"]]
+            heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
+            assert heads, (seed, lines)
+            assert not c["text"].startswith(comment_labels), (seed, c)
+            assert c["reply_to"] is None
+            if c["author"] is None:
+                anonymous += 1
+                assert any(w in t for t in heads for w in withheld), (seed, heads)
+            else:
+                named += 1
+                assert any(c["author"] in t for t in heads), (seed, c, heads)
+            if c["posted_at"] is not None:
+                dated += 1
+                assert any(c["posted_at"][:4] in t for t in heads), (seed, c, heads)
+    assert named and anonymous and dated
+
+
 def test_newsgroup_headers_quotes_and_signatures():
     """newsgroup: the author is in a From/name header line and the date (with a year) gives posted_at; the
     other header lines are furniture; quoted lines and '-- ' signatures are part of the text; a reply
@@ -404,3 +577,82 @@ def test_newsgroup_headers_quotes_and_signatures():
                 quoted += shows
                 assert shows or with_ids, (seed, c)
     assert quoted and signed
+
+
+def test_giscus_login_commented_header():
+    """giscus: the GitHub login is in the header line above the text; a reply starts with '@parent' or the
+    quoted excerpt of its parent's text, or is indented under its thread."""
+    replies = quoted = 0
+    for seed, page, rows, own in _text_pages("giscus", 16):
+        indented = any(g.text[:1] in (" ", "\t") for g in page.lines if g.label == L.COMMENT_TEXT)
+        for c in own:
+            lines = rows[c["index"]]
+            heads = [(pos, t) for pos, label, t in lines if label == L.COMMENT_HEADER]
+            texts = [pos for pos, label, _ in lines if label == L.COMMENT_TEXT]
+            assert heads and any(c["author"] in t for _, t in heads), (seed, c)
+            assert not texts or min(texts) > max(pos for pos, _ in heads), (seed, c)
+            assert c["posted_at"] is None or re.match(r"^\d{4}-\d{2}-\d{2}$", c["posted_at"])
+            if c["reply_to"] is not None:
+                replies += 1
+                parent = page.comments[c["reply_to"]]
+                first = c["text"].split("\n\n")[0]
+                quote = bool(first) and parent["text"].startswith(first) and first != c["text"]
+                quoted += quote
+                assert c["text"].startswith("@" + parent["author"]) or quote or indented, (seed, c)
+        for g in page.lines:
+            if re.match(r"^\s*\d+ repl(y|ies)\s*$", g.text) or "powered by" in g.text:
+                assert g.label == L.FURNITURE, g
+    assert replies and quoted
+
+
+def test_livejournal_subject_furniture_and_indented_replies():
+    """livejournal: name and date lines are the header (a collapsed comment is one header line with no text
+    and no date); subject and '(Reply) (Thread)' lines are furniture; a reply is indented deeper than its
+    parent."""
+    collapsed = replies = dated = 0
+    for seed, page, rows, own in _text_pages("livejournal", 16):
+        for c in own:
+            lines = rows[c["index"]]
+            heads = [t for _, label, t in lines if label == L.COMMENT_HEADER]
+            assert heads and any(c["author"] in t for t in heads), (seed, c)
+            if c["posted_at"] is None:  # collapsed
+                collapsed += 1
+                assert len(lines) == 1 and c["text"] == "", (seed, c)
+            else:
+                dated += 1
+                assert "T" in c["posted_at"] and ISO.match(c["posted_at"]), (seed, c)
+            if c["reply_to"] is not None:
+                replies += 1
+                parent_first = rows[page.comments[c["reply_to"]]["index"]][0][2]
+                assert _lead(lines[0][2]) > _lead(parent_first), (seed, c)
+        for g in page.lines:
+            if g.text.strip().startswith(("Re: ", "(Reply", "(no subject)")) and g.comment is None:
+                assert g.label == L.FURNITURE, g
+            if g.text.strip().startswith(("Re: ", "(Reply)", "Link Reply")):
+                assert g.label in (L.FURNITURE, L.COMMENT_HEADER), g
+    assert collapsed and replies and dated
+
+
+def test_portal_masked_names_and_counts():
+    """portal: the name (nickname or masked ID) is in the first header line, before the text; on Naver-like
+    pages the dated header line comes after the text; count rows are furniture; replies are indented."""
+    after = replies = masked = 0
+    for seed, page, rows, own in _text_pages("portal", 16):
+        for c in own:
+            lines = rows[c["index"]]
+            heads = [(pos, t) for pos, label, t in lines if label == L.COMMENT_HEADER]
+            texts = [pos for pos, label, _ in lines if label == L.COMMENT_TEXT]
+            assert any(c["author"] in t for pos, t in heads if not texts or pos < min(texts)), (seed, c)
+            masked += c["author"].endswith("**")
+            below = [t for pos, t in heads if texts and pos > max(texts)]
+            if below:
+                after += 1
+                assert len(below) == 1 and c["posted_at"] and c["author"] not in below[0], (seed, c)
+            if c["reply_to"] is not None:
+                replies += 1
+                parent_first = rows[page.comments[c["reply_to"]]["index"]][0][2]
+                assert _lead(lines[0][2]) > _lead(parent_first), (seed, c)
+        for g in page.lines:
+            if re.match(r"^\s*(Replies \d+|Like \d+|Agree \d+|Recommend \d+|Empathize \d+|Fold replies)", g.text):
+                assert g.label == L.FURNITURE, g
+    assert after and replies and masked

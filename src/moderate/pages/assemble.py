@@ -180,8 +180,9 @@ def clean_name(line: str) -> str | None:
         lowered = [w.lower().strip(".,:;…") for w in words]
         # strip leading "by" / "posted by"
         whole = " ".join(lowered)
-        if whole in load_phrases("signoffs") or (whole in load_phrases("name_badges") and whole not in _NAME_WORDS):
-            continue  # "Cheers, rider_anon", "Top Commenter": the name is in another chunk or line
+        if whole in load_phrases("signoffs") or whole in load_phrases("withheld_names") or whole in load_phrases("field_labels") or (
+                whole in load_phrases("name_badges") and whole not in _NAME_WORDS):
+            continue  # "Cheers, rider_anon", "Top Commenter", "Name withheld", a label without its colon: the name is elsewhere
         changed = True
         while changed and lowered:
             changed = False
@@ -299,8 +300,18 @@ def assemble(
 _AFTER_SIGNATURE = re.compile(r"[\s.,;)\]]*(?:\((?:UTC|GMT|CET|CEST|EST|EDT|PST|PDT)\))?[\s.]*(?:\[?reply\]?)?\s*", re.IGNORECASE)
 #: The mark before a signature: a dash or two, or "~".
 _SIGNATURE_MARK = re.compile(r"(?:—|–|--|~|(?<=\s)-)\s*")
+_SIGNATURE_HINT = re.compile(r"—|–|--|~|\s-|\s\(|\s(?:by|par|por|von|da|door)\s", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _WIKI_SIGNATURE = re.compile(r"(?:^|(?<=\s))(?=\S+(?: \S+){0,2} \((?:talk|contribs)\b)")
+
+
+@cache
+def _signature_leads() -> re.Pattern[str]:
+    """A signature's opening words ("... Posted by Ann at 10:32 AM on March 3, 2014"): the
+    phrases of name_leads.txt of two words or more ("posted by", "écrit par"; a lone "by" is
+    too common in a sentence), or a "(" ("... (Ann, Leeds, 3 March 2021)")."""
+    phrases = sorted((p for p in load_phrases("name_leads") if " " in p), key=len, reverse=True)
+    return re.compile(r"(?:(?:^|(?<=\s))(?:" + "|".join(map(_phrase_pattern, phrases)) + r")|(?<=\s)\()\s*", re.IGNORECASE)
 
 
 def signature(text: str) -> tuple[int, str, str] | None:
@@ -311,14 +322,22 @@ def signature(text: str) -> tuple[int, str, str] | None:
         return None
     tail_start = max(len(text) - 200, 0)
     tail = text[tail_start:]
+    if not _SIGNATURE_HINT.search(tail):  # no dash, "~" or "(talk": no signature to find
+        return None
     spans = date_spans(tail)
     if not spans or not _AFTER_SIGNATURE.fullmatch(tail, spans[-1][1]) or not _DIGIT.search(tail, spans[-1][0], spans[-1][1]):
         return None  # no date at the end (a weekday alone is not a stamp)
     date_start = spans[-1][0]
-    while len(spans) > 1 and spans[-2][1] >= date_start - 3:  # "12:03, 3 March 2021": one stamp
+    while len(spans) > 1 and spans[-2][1] >= date_start - 4:  # "12:03, 3 March 2021", "3:30 AM on 20 March 2014": one stamp
         spans = spans[:-1]
         date_start = spans[-1][0]
     marks = list(_SIGNATURE_MARK.finditer(tail, max(date_start - 80, 0), date_start))
+    # a "(" opens a signature only after a sentence ("Quote (msoak @ Aug 23rd, 2016)" is none) and
+    # when it closes after the date, not "(talk)" before it
+    marks += (m for m in _signature_leads().finditer(tail, max(date_start - 80, 0), date_start)
+              if not m.group().startswith("(")
+              or (")" not in tail[m.end():date_start] and len(text[:tail_start + m.start()].split()) >= 3))
+    marks.sort(key=lambda m: m.start())
     if not marks:  # a wiki's "Jane Doe (talk) 12:03, ..." has no dash: the name starts a sentence
         words = list(_WIKI_SIGNATURE.finditer(tail, max(date_start - 80, 0), date_start))
         marks = [m for m in words if not tail[:m.start()].strip() or tail[:m.start()].rstrip()[-1] in ".!?)"][-1:] or words[-1:]
@@ -411,8 +430,8 @@ def _group_comments(labels: list[str], starts: list[bool] | None) -> list[list[i
     return groups
 
 
-_INLINE_NAME = re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2})(?:: | [-–—] )(?=\S)")
-_INLINE_BRACKET = re.compile(r"^<([^\s<>]{1,30}(?: [^\s<>]{1,30}){0,2})> (?=\S)")
+_INLINE_NAME = re.compile(r"([^\s:]{1,30}(?: [^\s:]{1,30}){0,2})(?:: | [-–—] )(?=\S)")
+_INLINE_BRACKET = re.compile(r"<([^\s<>]{1,30}(?: [^\s<>]{1,30}){0,2})> (?=\S)")
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -425,15 +444,33 @@ def _inline_verb() -> re.Pattern[str]:
     """ "Name says: text", "Name wrote - text": a name, a header verb (data: header_verbs.txt), then the text."""
     verbs = sorted(load_phrases("header_verbs"), key=len, reverse=True)
     alternatives = "|".join(map(_phrase_pattern, verbs))
-    return re.compile(r"^([^\s:]{1,30}(?: [^\s:]{1,30}){0,2}?)[ \t]+(?:" + alternatives + r")[ \t]*(?:[:,]|[-–—])[ \t]+(?=\S)",
+    return re.compile(r"([^\s:]{1,30}(?: [^\s:]{1,30}){0,2}?)[ \t]+(?:" + alternatives + r")[ \t]*(?:[:,]|[-–—])[ \t]+(?=\S)",
                       re.IGNORECASE)
 
 
-def _inline_name(text: str) -> re.Match[str] | None:
+#: A chat log's clock time or stream offset before the name ("12:03 PM", "[12:03]", "0:42").
+_CLOCK_LEAD = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?[\])]?\s+(?=\S)")
+#: A handle opening the text with no separator ("janedoe_88 This is so true"): it has a digit,
+#: "_" or "." inside and does not end with a dot ("e.g.").
+_INLINE_HANDLE = re.compile(r"([A-Za-z][A-Za-z0-9]*[_\d.][A-Za-z0-9._]*[A-Za-z0-9_])\s+(?=\S)")
+
+
+#: After a chat log's clock time, the next word is the nick ("12:33 MichellePape text",
+#: "14:41 saskiav │ Agreed.").
+_CHAT_NICK = re.compile(r"([^\s:│|<>\[\]]{1,30})(?:\s+[│|])?\s+(?=\S)")
+
+
+def _inline_name(text: str, chat: bool = False) -> re.Match[str] | None:
     """The match of an author's name opening ``text`` in one of the inline forms ("Name: text",
     "Name says: text", "Name - text", "<Name> text"; group 1 the name), or None: the prefix must
-    read as a name as it stands and not be a paragraph's lead ("Update:", "I think:")."""
-    m = _INLINE_BRACKET.match(text) or _inline_verb().match(text) or _INLINE_NAME.match(text)
+    read as a name as it stands and not be a paragraph's lead ("Update:", "I think:").
+    ``chat``: also after a clock time ("[12:03] <jane> text") and a bare handle ("janedoe_88 text")."""
+    start = 0
+    if chat and (lead := _CLOCK_LEAD.match(text)):
+        start = lead.end()
+    m = _INLINE_BRACKET.match(text, start) or _inline_verb().match(text, start) or _INLINE_NAME.match(text, start)
+    if m is None and chat:
+        m = _INLINE_HANDLE.match(text, start) or (_CHAT_NICK.match(text, start) if start else None)
     return m if m and clean_name(m.group(1)) == m.group(1) and not _text_lead(m.group(1)) else None
 
 
@@ -458,12 +495,16 @@ def _text_lead(name: str) -> bool:
 
 def _inline_authors(comments: list[Comment]) -> None:
     """Headerless comments written "Name: text" (or "Name says: text", "Name - text",
-    "<Name> text") take their author from the prefix - but only when most headerless comments
-    of the page do it (a lone "Update: ..." is not a name)."""
+    "<Name> text"; failing those, a chat log's "[12:03] jane: text" or a photo app's
+    "janedoe_88 text") take their author from the prefix - but only when most headerless
+    comments of the page do it (a lone "Update: ..." is not a name)."""
     candidates = [c for c in comments if c.author is None and c.text]
     hits = [(c, m) for c, m in ((c, _inline_name(c.text)) for c in candidates) if m]
     if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
-        return
+        # chat logs and photo apps: "[12:03] jane: text", "janedoe_88 text"
+        hits = [(c, m) for c, m in ((c, _inline_name(c.text, chat=True)) for c in candidates) if m]
+        if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
+            return
     for c, m in hits:
         c.author = m.group(1)
         c.text = c.text[m.end():]

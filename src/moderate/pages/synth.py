@@ -21,8 +21,10 @@ Conventions of the truth
 * ``comments[i]["author"]`` is a substring of one of the comment's header lines (usually the first;
   a later one for date-first two-line headers or when the extractor splits a header into fragments),
   or, for "Name: text" layouts, the inline comments of ``qa`` ("text – Name Mar 3, 2021 at 5:14") and
-  the signed paragraphs of ``wikitalk`` ("text —Jane (talk) 12:03, 3 March 2021 (UTC)") and the first
-  lines of ``instagram`` ("janedoe_88 This is so true"), of its text line (those lines are
+  the signed paragraphs of ``wikitalk`` ("text —Jane (talk) 12:03, 3 March 2021 (UTC)") and ``signed``
+  ("text -- Ann, 3/4/2014") and the first
+  lines of ``instagram`` ("janedoe_88 This is so true") and ``chat`` ("12:03 PM janedoe_88 This is so
+  true", "Q. Jane from Leeds: ..."), of its text line (those lines are
   ``comment_text``: their main job is the text); ``None`` when no name is shown.
   ``posted_at`` is the ISO form of an absolute date shown with a year (``YYYY-MM-DD``,
   ``YYYY-MM-DDTHH:MM`` or ``...:SS``); relative ("3 years ago") or year-less times give ``None``.
@@ -37,6 +39,30 @@ Conventions of the truth
   comment with empty text; widget story titles are ``widget_title`` and their "| 11:45 | (10)" meta
   lines ``boilerplate``; a sign-in/guest form above the article is ``boilerplate``, inside the
   comment section ``furniture``.
+* ``letters`` (readers' letters and reader contributions: a newspaper's letters page, "Your views" /
+  "Readers respond" pages, BBC-Have-Your-Say-like and Yahoo-Answers-like lists): the writer comes AFTER
+  the text. The sign-off lines are the ``comment_header``: the name line ("Jane Doe", "JANE DOE", "— Jane
+  Doe, Leeds", "Jane Doe, Springfield, Ill.", "Jane Doe, via email", "Name and address supplied", "Jane
+  · 9 years ago"), a place or "Via email" line under it and the date line ("Posted 3 March 2021",
+  "Published: 03/03/2021 12:03", "Added: 12:03 3 March 2021"). ``author`` is the name as shown (with a
+  title or a second signer when shown: "Dr Jane Doe", "Jane Doe and John Smith"), none for "Name ...
+  supplied / withheld"; ``posted_at`` is the date line's. A letter's headline is a ``comment_text`` line
+  and the first paragraph of ``text`` (as a review's title); a heading over several letters on one
+  subject is ``furniture``. A 'Re “Title” (news article, March 1):' lead and an answer's "Source(s):
+  ..." are part of ``text``. Counts ("Recommended by 23 people", thumbs "0 0"), "Report", "Complain
+  about this comment", "Best Answer", section headings and notes ("Letters to the editor", "Write to us
+  at ...", "Read more letters") are ``furniture``. An editor's note under a letter is a comment of its
+  own, without author, replying to the letter: an "Editor's note: " lead is part of its ``text``, a
+  "— Ed." sign ending it is not.
+* ``signed`` (comments signed at the end of their text: old blogs, guestbooks, newspaper comment
+  archives, message boards): as in ``wikitalk``, the signature ("... -- Ann, 3/4/2014", "... ~Bob from
+  Ohio", "... Posted by Ann at 10:32 AM on March 3, 2014", "... (Ann, Leeds, 3 March 2021)") ends the
+  line of the last paragraph, which stays ``comment_text``; ``text`` is the paragraphs without it,
+  ``author`` the name in it as shown ("Ann K.", a handle, "Anonymous") and ``posted_at`` its date. A
+  signature on a line of its own right after the text is the ``comment_header``; a comment with none
+  has no author and no date. Replies show by nesting (indentation, nested lists, never ':') or by an
+  "@Ann" / "Re: Ann -" lead, which is part of ``text``. Headings, rules ("-----"), "Reply | Report",
+  "permalink" and comment numbers ("#3") are ``furniture``.
 * ``social`` (replies under a post of X, Mastodon, Bluesky, Threads): ``author`` is the display name
   when the header shows one, else the handle exactly as shown (with its "@" and instance when shown:
   "@jane@mastodon.social"; "janedoe" on Threads). Name, handle and time lines are ``comment_header``;
@@ -90,6 +116,45 @@ Conventions of the truth
   ``furniture``. Replies are listed under the first comment of their thread (one visible level); a reply
   to a reply names its parent ("@name", "▸ name") and replies to it; a reply that names nobody replies to
   the thread's first comment when the nesting shows (HTML, indented text dumps), else to nothing.
+* ``chat`` (live-chat replays and live Q&A transcripts: YouTube live chat, Twitch chat, IRC / Matrix logs, a
+  newspaper's live chat): a message is one ``comment_text`` line that opens with its time and / or the user
+  name ("12:03 PM janedoe_88 This is so true", "0:42 Jane Doe ...", "[12:03] <jane> ...", "janedoe_88  ...",
+  "jane: ..." on Twitch), maybe with a badge between the name and the text ("🔧", "Member (6 months)", "VIP",
+  "MOD", "Owner", an inline Super Chat amount): ``author`` is the name as shown (a substring of the line,
+  without an IRC mode mark such as the "@" of "<@jane>"), ``text`` the message without time, name, badge and
+  separator. A chat message is one paragraph (a comment's paragraphs joined by a space, cut at the platform's
+  limit: 200 characters on YouTube, 500 on Twitch, 450 on IRC); where a text dump wraps a long message onto
+  continuation lines (some IRC logs, Twitch and widget dumps) those lines are ``comment_text`` too and
+  ``text`` has one paragraph per line shown. Only times shown with a date with a year give ``posted_at``
+  ("[2021-03-03 12:03:44] #chan jane: ..."); stream offsets ("1:02:13"), bare clock times and the date of a
+  "--- Day changed ..." line above give none. A reply starts with "@name" (on IRC often "name: " or
+  "name, "), part of ``text``, and replies to that user's latest earlier message. System lines ("Welcome to
+  live chat! ...", "Jane joined", "Chat was paused", "Slow mode is on", "Super Chat $5.00" amount lines,
+  "Top chat replay", "Show chat replay", "Pinned by ...", "-!- jane [...] has joined #chan", "jane
+  changed their display name to ...", subscription and time-out notices, log opened / closed lines) are
+  ``furniture``; a pinned message under "Pinned by ..." is the channel's own comment. Live Q&A transcripts
+  (the Washington-Post-like "Springfield, Va.: question", "Q. Jane from Leeds: ...", CoverItLive's
+  "[Comment From Jane: ] ..."): the question line is ``comment_text``, ``author`` the asker's name ("Jane",
+  not the place) or ``None`` when only a place is shown ("Springfield, Va.:", "Q. Leeds:"); the host's
+  answer ("Tom Smith: ...", "A. Tom Smith: ...") replies to the question just above it; further paragraphs
+  are ``comment_text`` lines of their own; the host's opening and closing notes are comments that reply to
+  nothing; heading, "Hosted by ...", the chat's date and the editor's notes are ``furniture``.
+* ``forms`` (comments as labelled fields: consultation responses, petition reasons for signing, reader
+  submission boards, letters published as Outlook e-mails): lines that name the commenter or date the comment
+  are ``comment_header`` ("Name: Jane Doe", "Date: 3 March 2021", "Submitted by Jane Doe on Wed, 03/03/2021
+  - 12:03", "Signed by Jane Doe (Leeds) on ...", Outlook's "From: Jane Doe <jane@example.com>" and "Sent:
+  Tuesday, March 3, 2021 12:03 PM"), also the "Name" / "Date" label when it stands on a line of its own
+  above its value (a dt or a cell of its own); the other fields are ``furniture``, label and value ("Location:
+  Leeds", "Organisation: (individual)", "Response #123", "Respondent ID: 4567", "To: Letters Desk", "Cc:",
+  "Subject: RE: <title>", "Importance: High", yes/no questions with their answers, the "Comment:" label
+  alone). "Comment: text" (the text beside its label, or in the next cell of a table row) is
+  ``comment_text`` and ``text`` leaves the label out; the comment's other paragraphs are ``comment_text``
+  lines of their own. ``author`` is the name as shown (Drupal's " (not verified)" left out; the address
+  when an Outlook From line shows no display name); a value that says the name is not published ("Name
+  withheld", "Withheld", "Not provided", "[Redacted]") gives ``None`` (a pseudonym such as "Anonymous"
+  stays the author, as in the other families). ``posted_at`` is the date field's date when it shows a
+  year (petitions' "signed 2 years ago" give none). A greeting ("Dear Editor,") is part of a letter's
+  ``text``. Forms show no replies.
 * ``newsgroup`` (the reader discussion as a mailing-list / newsgroup archive thread below the article:
   Pipermail, raw headers as on public-inbox or Usenet archives, Google Groups, mail-archive.com): the lines
   naming the sender and the date are the ``comment_header`` ("From: Jane Doe <jane@example.org>", "Date:
@@ -112,6 +177,41 @@ Conventions of the truth
   parent's Message-ID (In-Reply-To / References lines on a page that shows Message-ID lines); a hidden
   quote ("- show quoted text -") shows nothing, and a first message quoting the article has no
   ``reply_to``.
+* ``giscus`` (GitHub-backed widgets: giscus on Discussions, utterances on issues): ``author`` is the GitHub
+  login as shown ("ghost" for a deleted account). The line "login commented 3 years ago" / "login
+  commented on Mar 3, 2021" (replies: "login 3 years ago", "login replied ..."), with an "· edited" mark or an
+  association badge ("Owner", "Author", "Member", ...) that shares it, is the ``comment_header``;
+  ``posted_at`` comes from an absolute date with a year ("on Mar 3, 2021"; "on Mar 3" and relative times give
+  none). The text is the rendered markdown: a quote reply's quoted excerpt (a blockquote, no "> ") is its
+  first paragraph and shows the reply; an "@login" that starts a reply is part of ``text`` and shows it too.
+  giscus replies are listed under their thread's first comment (one level): a reply to a later reply names
+  it ("@login") and replies to it; one that names nobody replies to the thread's first comment when the
+  nesting shows (HTML, indented text dumps), else to nothing; utterances lists are flat, so only a quote or
+  an "@login" shows a reply. A minimized comment shows its header and no text. Badges on lines of their
+  own, reaction and upvote rows, "2 replies", "Write a reply", "12 comments · 4 replies – powered by
+  giscus", "N reactions", sort buttons, "N hidden items" / "Load more…", "This comment has been
+  minimized." / "Show comment" and the composer ("Write", "Preview", "Sign in with GitHub", "Styling with
+  Markdown is supported") are ``furniture``.
+* ``livejournal`` (LiveJournal / Dreamwidth comment threads): the user name line ("jane_doe", Dreamwidth's
+  "From: [personal profile] jane_doe", OpenID "jane.livejournal.com"), the date line ("2021-03-03 12:03 pm
+  (UTC)", "Date: ...", "March 3 2021, 12:03:44 UTC") and the old one-line "jane_doe  2021-03-03 12:03 pm
+  (UTC) (link)" are ``comment_header``; ``author`` is the user name as shown ("Anonymous" for
+  "(Anonymous)"), ``posted_at`` the date (always with a year). A collapsed comment is one ``comment_header``
+  line "Re: subject - jane_doe - Expand" with empty ``text`` and no ``posted_at``. Subject lines ("Re: ...",
+  "(no subject)", a subject the commenter typed, even the first words of the text) are ``furniture``, as
+  are the "(Reply) (Thread) (Parent) (Link)" rows, "(deleted comment)" / "(screened comment)" placeholders,
+  view switches, pagers, notices ("Anonymous comments are screened.") and the reply form; the entry's
+  "Current Mood:" / "Current Music:" / "Tags:" lines are ``boilerplate``. Replies show only by indentation
+  (margins in HTML, indented text dumps): without it no ``reply_to``.
+* ``portal`` (Naver-, Daum-, Yahoo!-News-Japan-like news-portal lists): ``author`` is the nickname when the
+  page shows one (also in "Nick(jane****)"), else the masked ID as shown ("jane****"). The name line (with a
+  "BEST" badge when it shares it) is a ``comment_header``; so is the time: on its own line under the text on
+  Naver ("2021.03.03. 12:03"), after the name on Daum and Yahoo ("3 hours ago", "2021.03.03 12:03", "3/3(Wed)
+  12:03", the last without a year: no ``posted_at``). "Replies 3", like / dislike and reaction counts,
+  "Report", "Fold replies", sort tabs, counts and statistics lines (gender and age shares), "This comment was
+  deleted by the author." placeholders, notices, "More comments" and the log-in / write box are
+  ``furniture``. Replies are listed under their comment (one level, often folded and then not on the page);
+  they reply to it when the nesting shows (HTML, indented text dumps), else to nothing.
 
 Data (names, furniture and boilerplate strings in seven languages, date formats, ...) lives in
 ``resources/synth/*.json``.
@@ -195,12 +295,16 @@ LAYOUT_DESCRIPTIONS: dict[str, str] = {
     "slashdot": "slashdot: subject+score line, 'by Name (12345) on Tuesday July 24, @01:06PM (#4075..)', deep indentation, whitespace junk",
     "reddit": "reddit: '[–] Name 12 points 5 hours ago' / text / 'permalink save report reply', or new-reddit 'level 2' / Name / '· 5h'",
     "footer": "header after the text: 'Posted by: Name at October 11, 2012 7:45 AM', '— Name, 12 March 2014 10:32', 'by Name on ...'",
+    "letters": "readers' letters and reader contributions, the writer AFTER the text: letters pages ('Letters to the editor', a headline, the paragraphs, then 'Jane Doe' / 'JANE DOE' / '— Jane Doe, Leeds' / 'Jane Doe, Springfield, Ill.' / 'Jane Doe, via email' / 'Name and address supplied', a place line, 'Posted 3 March 2021'), 'Your views' / 'Readers respond' pages, BBC-Have-Your-Say-like lists ('Jane, London' / 'Added: 12:03 3 March 2021' / 'Recommended by 23 people'), Yahoo-Answers-like lists ('Jane · 9 years ago' / '0 0' / 'Report'), editor's notes under a letter ('Editor's note: ...', '... — Ed.')",
+    "signed": "comments signed at the end of their last text line (old blogs, guestbooks, comment archives, message boards): '... great article. -- Ann, 3/4/2014', '... ~Bob from Ohio', '... Posted by Ann at 10:32 AM on March 3, 2014', '... (Ann, Leeds, 3 March 2021)', '... — Ann K., 03.03.2021 12:03', the signature sometimes on a line of its own or missing, replies by indentation or '@Ann' / 'Re: Ann -' leads, on some pages rules, 'Reply | Report' or 'permalink' between comments",
     "twoline": "two-line headers: name (maybe with place) then date (or date then name), text sometimes indented",
     "facebook": "Facebook comments plugin: Name / affiliation / text / 'Like · Reply · 2y', 'View 3 more replies'",
     "guardian": "Guardian-like: Name / '12 Mar 2014 10:32' / text / 'Recommend 23' 'Report' 'Share', one reply level + 'in reply to'",
     "numbered": "numbered comments '1. Name — 3 hours ago', '#4 Name says:', '@3' style replies",
     "headerless": "comment texts only (no names or dates), separated by blank lines, rules or Reply/Report links",
     "inline": "name and text share one line ('Name: text...'), optional date line after",
+    "chat": "live-chat replays and live Q&A transcripts (YouTube live chat replay, Twitch chat, IRC/Matrix logs, a newspaper's live chat): one line per message, '12:03 PM janedoe_88 This is so true' / '0:42 Jane Doe text' / '[12:03] <jane> text' / 'janedoe_88  text', badges ('🔧', 'Member (6 months)', 'VIP', 'MOD') between the name and the text, '@name' replies, wrapped continuation lines in some logs, system lines ('Welcome to live chat! ...', 'Jane joined', 'Chat was paused', 'Super Chat $5.00', 'Pinned by ...', '-!- jane has joined #news'); live Q&A: 'Springfield, Va.: question' / 'Q. Jane from Leeds: ...' answered by 'A. Tom Smith: ...'",
+    "forms": "comments as labelled fields: consultation responses ('Response #123', 'Name: Jane Doe', 'Organisation: (individual)', 'Date: 3 March 2021', 'Do you support the proposal? Yes', 'Comment: text'), petition reasons for signing ('Signed by Jane Doe on ...', 'Reason for signing: ...'), reader-submission boards ('Submitted by Jane Doe on Wed, 03/03/2021 - 12:03'), letters as Outlook e-mails ('From:' / 'Sent:' / 'To: Letters Desk' / 'Subject: RE: <title>'); a value beside its label, under it, or in dt/dd and th/td cells",
     "localized": "non-English comment sections (de/fr/es/it/nl/pt headers, dates, relative times and chrome)",
     "widgets": "small main section plus 'recent comments on other stories' widgets in both orders (comments→title→meta, title→comments)",
     "blogger": "Blogger: 'Name said...' / text / timestamp footer / 'Delete', threaded 'Replies'",
@@ -217,14 +321,17 @@ LAYOUT_DESCRIPTIONS: dict[str, str] = {
     "reviews": "customer / reader reviews (Amazon-, Goodreads-, app-store- and shop-like): name, stars ('4.0 out of 5 stars', '★★★★☆', 'Rated 4 out of 5'), title and date ('Reviewed in the United States on March 3, 2021') in a per-page order, badges and 'Verified Purchase', '12 people found this helpful', 'Helpful | Report', 'Read more', rating summary and histogram, sort lines, 'Write a review', seller / developer responses",
     "instagram": "photo-app comments (Instagram / TikTok / Facebook-mobile-like): user name and text on one line ('janedoe_88 This is so true 😂', verified marks, 'Name ▸ Parent' on TikTok), a meta line under it ('3d  12 likes  Reply', '2d ago   Reply', '5h  Like  Reply'), like counts, one reply level under 'View replies (3)' / 'Hide replies' with '@name' mentions, 'Liked by author', 'Pinned', 'See translation', 'View all 123 comments', 'Add a comment…', 'Log in to like or comment.'",
     "newsgroup": "mailing-list / newsgroup archive threads below the article (Pipermail, raw 'From:' / 'Date:' / 'Subject: Re: ...' / 'Message-ID:' headers, Google Groups, mail-archive.com): attribution lines ('On Tue, Mar 3, 2021 at 12:03 PM Bob <bob@example.org> wrote:'), '> ' / '>> ' quoted parents (or nested blockquotes, '- show quoted text -'), top-posting and interleaved replies, '-- ' signatures, list footers, 'Previous message' / 'Messages sorted by: [ date ] [ thread ] ...' navigation, thread indexes",
+    "giscus": "GitHub-backed comment widgets (giscus on GitHub Discussions, utterances on GitHub issues): 'janedoe commented 3 years ago' / 'commented on Mar 3, 2021' headers with Owner / Author badges and '· edited', markdown text with quote replies and '@login' mentions, reaction and upvote rows, '2 replies' / 'Write a reply', '12 comments · 4 replies – powered by giscus', Oldest / Newest, 'Sign in with GitHub', minimized comments",
+    "livejournal": "LiveJournal / Dreamwidth comment threads: subject lines ('Re: ...', '(no subject)'), user name and '2021-03-03 12:03 pm (UTC)' lines (Dreamwidth 'Date:' / 'From:'), old one-line 'name date (link)' headers, margin-indented nesting, '(Reply) (Thread) (Parent) (Link)' rows, collapsed 'subject - name - Expand' lines, (Anonymous), deleted / screened placeholders, mood / music entry meta, pagers",
+    "portal": "East-Asian news-portal comment lists (Naver-, Daum-, Yahoo!-News-Japan-like, English interface): masked IDs ('jane****', 'Nick(jane****)'), BEST badges, '2021.03.03. 12:03' or '3/3(Wed) 12:03' times, like / dislike and reaction counts, 'Replies 3' with folded reply lists, sort tabs, comment statistics by gender and age, deleted / Clean-bot placeholders",
 }
 
 LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DESCRIPTIONS)
 HELDOUT_LAYOUTS: tuple[str, ...] = ("hn", "phpbb", "cards", "coral", "guestbook", "discourse", "social", "qa", "wikitalk", "reviews",
-                                    "instagram", "newsgroup")
+                                    "instagram", "newsgroup", "giscus", "livejournal", "portal")
 #: Families written and measured but not trained on by the shipped splitter (``benchmarks/split_dev.py
 #: --layouts ... smf`` renders them; data/pages/README.md says why they are not in the training set).
-EXPERIMENTAL_LAYOUTS: tuple[str, ...] = ("smf",)
+EXPERIMENTAL_LAYOUTS: tuple[str, ...] = ("smf", "letters", "signed", "chat", "forms")
 TRAIN_LAYOUTS: tuple[str, ...] = tuple(x for x in LAYOUTS if x not in HELDOUT_LAYOUTS and x not in EXPERIMENTAL_LAYOUTS)
 
 
@@ -1554,6 +1661,17 @@ def _maybe_ad(ctx: _Ctx, k: int, p: float) -> _Box | None:
     return None
 
 
+def _with_ads(ctx: _Ctx, cms: Sequence[_Cm], p: float, render: Callable) -> list:
+    """``render(cm)`` for each comment, maybe with an ad before it (as ``_maybe_ad`` decides)."""
+    out: list = []
+    for k, cm in enumerate(cms):
+        ad = _maybe_ad(ctx, k, p)
+        if ad is not None:
+            out.append(ad)
+        out.append(render(cm))
+    return out
+
+
 def _section(ctx: _Ctx, kids: list, cls: str = "comments-area", tag: str = "section", **attrs) -> _Box:
     return ctx.X(tag, cls, kids, lg=ctx.ts.lg_comments, **attrs)
 
@@ -1964,18 +2082,342 @@ def _fam_footer(ctx: _Ctx, pl: list) -> _Box | None:
         return ctx.X("div", "comment", items, id=f"c{r.i(10**5, 10**6)}")
 
     roots = [c for c in order if c.parent is None] if mode == "nested" else order
-    lst = []
-    for k, cm in enumerate(roots):
-        ad = _maybe_ad(ctx, k, 0.12)
-        if ad is not None:
-            lst.append(ad)
-        lst.append(one(cm))
+    lst = _with_ads(ctx, roots, 0.12, one)
     kids.append(ctx.X("div", "comments-content", lst))
     if r.p(0.25):
         kids.append(ctx.L(FURN, ctx.fl("closed"), tag="p"))
     elif r.p(0.6):
         kids.append(_form(ctx))
     return _section(ctx, kids, "comments")
+
+
+# --------------------------------------------------------------------------- families (train): the writer after the text
+
+
+def _sign_name(name: str, r: _R, p_short: float) -> str:
+    """A writer's name as signed: with chance ``p_short`` a 'First Last' name is shortened ('Ann K.',
+    'A. Kent', 'A.K.', 'Ann K'); other names (handles, single names) stay as they are, but '[deleted]'
+    becomes 'Anonymous'."""
+    if name.startswith("["):  # '[deleted]' is a forum's mark, not a name anyone signs
+        return "Anonymous"
+    words = name.split()
+    if len(words) == 2 and all(w[:1].isupper() and w.isalpha() for w in words) and r.p(p_short):
+        first, last = words
+        return r.c((f"{first} {last[0]}.", f"{first[0]}. {last}", f"{first[0]}.{last[0]}.", f"{first} {last[0]}"))
+    return name
+
+
+def _sign_fill(ctx: _Ctx, tpl: str, cm: _Cm, dates: dict, name, ampm: int, **extra) -> list:
+    """A sign-off template as inline parts: ``{date}`` / ``{datetime}`` / ``{time}`` become the dates.json
+    templates in ``dates``, the dates.json tokens then ``cm``'s time (a year shown sets ``cm.posted``, with
+    the time when one is shown), ``{name}`` becomes ``name`` (a string or an inline element) and the
+    other placeholders come from ``extra``."""
+    for key, token in dates.items():
+        tpl = tpl.replace("{" + key + "}", token)
+    text, iso = _fill_date(tpl, cm.dt, ctx.loc.cal, ampm)
+    if iso and cm.posted is None:
+        cm.posted = iso
+    text = _fmt(text, **extra)
+    if name is None or isinstance(name, str):  # plain text: one piece
+        return [text.replace("{name}", name or "")]
+    return [name if p == "{name}" else p for p in re.split(r"(\{name\})", text) if p]
+
+
+def _fam_letters(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    S = _res("layouts")["letters"]
+    plat = r.w(S["platforms"])
+    cms = _new_comments(ctx, [p for p in pl if p])  # a letter always has a text
+    if not cms and r.p(0.5):
+        return None
+    ampm = r.i(0, 2)
+    dates = {"date": r.c(ctx.loc.dates["date"]), "datetime": r.c(ctx.loc.dates["datetime"]), "time": r.c(ctx.loc.dates["time"])}
+    name_tpl = r.w(S["names"][plat])
+    places = S["places"]["world" if plat == "hys" else r.c(("uk", "uk", "us"))]
+    place_of: dict = {}
+    # the writers: letters pages print full names, the other platforms the name a reader gave
+    upper = plat == "letters" and r.p(0.15)
+    p_person = {"letters": 0.85, "views": 0.4}.get(plat, 0.0)
+    p_short = r.u(0.0, 0.25) if r.p(0.6) else 0.0
+    p_title = 0.05 if plat == "letters" else 0.0
+    p_pair = 0.03 if plat == "letters" else 0.0
+    writers: dict = {}
+    for cm in cms:
+        if cm.author not in writers:
+            name = ctx.names.person() if r.p(p_person) else cm.author.split(" in ")[0]  # 'Jane in Leeds' signs 'Jane, Leeds'
+            name = _sign_name(name, r, p_short)
+            if r.p(p_title) and " " in name:
+                name = f"{r.c(S['titles'])} {name}"
+            if r.p(p_pair):
+                name += r.c(S["joiners"]) + ctx.names.person()
+            writers[cm.author] = name.upper() if upper else name
+        cm.author = writers[cm.author]
+    p_withheld = r.u(0.02, 0.1) if plat in ("letters", "views") and r.p(0.4) else 0.0
+    p_date = {"letters": 0.35, "views": 0.75, "hys": 0.95}.get(plat, 0.0)
+    date_tpl = r.w(S["dates"][plat]) if r.p(p_date) else None
+    date_at = r.w([("after", 6), ("before", 2), ("joined", 2 if "\n" not in name_tpl and plat in ("letters", "views") else 0)])
+    date_sep = r.c((", ", " | ", " · ", " — "))
+    sign_tag = r.c(("p", "p", "div", "address"))
+    name_tag = r.c(("strong", "b", None, None)) if plat != "answers" else None
+    link_names = plat == "answers" and r.p(0.6)
+    # the text: headlines, the NYT-like 'Re “Title” (news article, March 1):' lead, Yahoo's 'Source(s):'
+    heads = {"letters": [("each", 5), ("groups", 2), ("none", 3)], "views": [("each", 2), ("none", 5)]}.get(plat, [("none", 1)])
+    head_mode = r.w(heads)
+    p_headline = r.u(0.8, 1.0)
+    head_tag = r.c(("h3", "h4", "h2", "strong"))
+    lifted_p = r.u(0.0, 0.5)
+    p_re = r.u(0.3, 0.7) if plat == "letters" and r.p(0.2) else 0.0
+    p_source = r.u(0.05, 0.3) if plat == "answers" and r.p(0.6) else 0.0
+    A = S["answers"]
+    E = S["editor"]
+    p_editor = {"letters": r.u(0.04, 0.2) if r.p(0.4) else 0.0, "views": r.u(0.03, 0.1) if r.p(0.2) else 0.0}.get(plat, 0.0)
+    editor_lead = r.p(0.6)
+    rule = r.c(S["rules"]) if plat == "letters" and r.p(0.2) else None
+    view_act = r.c(S["actions"]["views"]) if plat == "views" and r.p(0.4) else None
+    hys_acts = sorted(r.sample(range(len(S["actions"]["hys"])), r.i(0, 3))) if plat == "hys" else []
+    thumbs = r.c(A["thumbs"]) if r.p(0.85) else None
+    ans_acts = r.c(A["actions"]) if r.p(0.8) else None
+    best = r.c(A["best"]) if plat == "answers" and r.p(0.5) else None
+
+    def headline(cm: _Cm) -> str | None:
+        if head_mode != "each" or not r.p(p_headline):
+            return None
+        first, *rest = _SENT.split(cm.paras[0], 1) if cm.paras else [""]
+        if r.p(lifted_p) and 12 <= len(first) <= 70 and first.endswith((".", "!", "?")) and rest:
+            return first.rstrip(".").rstrip()  # the editors lift a line of the letter
+        return _fmt(r.c(S["headlines"]), ent=r.c(ctx.ents[:4]))  # the article's main names
+
+    def name_el(cm: _Cm):
+        if link_names:
+            return ctx.a(cm.author, "/activity/" + re.sub(r"[^a-z0-9]+", "-", cm.author.lower()), cls="user-name")
+        return (name_tag, {}, cm.author) if name_tag else cm.author
+
+    def signoff(cm: _Cm) -> list:
+        place = place_of.setdefault(cm.author, r.c(places))
+        if r.p(p_withheld):
+            cm.shows_author = False
+            parts: list = [_fmt(r.c(S["withheld"]), place=place)]
+        else:
+            when = _relative((ctx.now - cm.dt).total_seconds(), ctx.loc.cal, 0)
+            parts = _sign_fill(ctx, name_tpl, cm, dates, name_el(cm), ampm, place=place, when=when, lv=r.i(1, 7))
+        lines = [parts]
+        if date_tpl is not None:
+            date = _sign_fill(ctx, date_tpl, cm, dates, None, ampm)
+            if date_at == "joined":
+                lines = [parts + [date_sep] + date]
+            else:
+                lines = [date, parts] if date_at == "before" else [parts, date]
+        return [ctx.L(HEAD, *p, tag=sign_tag, cls="letter-author" if k == len(lines) - 1 else "letter-date", cm=cm) for k, p in enumerate(lines)]
+
+    def after(cm: _Cm, first: bool) -> list:
+        out: list = []
+        if plat == "views" and view_act and (cm.votes or "people" not in view_act):
+            out.append(ctx.L(FURN, _fmt(view_act, n=cm.votes), tag="div", cls="actions"))
+        for j in hys_acts:
+            t = S["actions"]["hys"][j]
+            if "{n}" in t and not cm.votes:
+                continue
+            if t == "Editors' pick" and not r.p(0.1):
+                continue
+            out.append(ctx.L(FURN, _fmt(t, n=cm.votes).replace("by 1 people", "by 1 person"), tag="div", cls="hys-action"))
+        if plat == "answers":
+            if first and best and r.p(0.3):
+                out.append(ctx.L(FURN, r.c(A["asker"]), tag="div", cls="asker-rating"))
+            if thumbs:
+                out.append(ctx.L(FURN, _fmt(thumbs, up=cm.votes, down=int(r.u(0, 1) ** 3 * (cm.votes + 2))), tag="div", cls="thumbs"))
+            if ans_acts:
+                out.append(ctx.L(FURN, ans_acts, tag="div", cls="answer-actions"))
+        return out
+
+    def editor_note(letter: _Cm) -> _Box:
+        note = _fmt(r.c(E["notes"]), ent=r.c(ctx.ents))
+        cm = _Cm(paras=[], author=None, dt=min(ctx.now, letter.dt + _dt.timedelta(hours=r.i(1, 72))), parent=letter,
+                 shows_author=False, reply_shown=True)
+        if editor_lead:
+            cm.paras = [r.c(E["leads"]) + note]
+            line = ctx.L(CTEXT, ("em", {}, cm.paras[0]), tag="p", cls="editor-note", cm=cm)
+        else:  # signed '— Ed.': the sign is not part of the text, and names no one
+            cm.paras = [note]
+            line = ctx.L(CTEXT, ("em", {}, note), r.c(E["signs"]), tag="p", cls="editor-note", cm=cm)
+        return ctx.X("div", "editor-reply", [line], nest=1)
+
+    def letter(cm: _Cm, first: bool) -> list:
+        parts: list = []
+        if first and best:
+            parts.append(ctx.L(FURN, best, tag="div", cls="best-answer"))
+        title = headline(cm)
+        if cm.paras and r.p(p_re):
+            kind, day = r.c(S["re_kinds"]), _fill_date("{B} {d}", ctx.published, ctx.loc.cal)[0]
+            cm.paras[0] = _fmt(r.c(S["re_leads"]), title=ctx.title or r.c(ctx.others), kind=kind, when=day) + " " + cm.paras[0]
+        if r.p(p_source):
+            src = _fmt(r.c(A["source_texts"]), ent=r.c(ctx.ents), slug=r.c(ctx.ents).replace(" ", "_"))
+            cm.paras = cm.paras + [_fmt(r.c(A["sources"]), src=src)]
+        if title:
+            parts.append(ctx.L(CTEXT, ("strong", {}, title) if head_tag == "strong" else title,
+                               tag="p" if head_tag == "strong" else head_tag, cls="letter-headline", cm=cm))
+        parts += _ctext(ctx, cm, br=0.15)
+        if title:
+            cm.paras = [title] + cm.paras  # the headline leads the letter's text
+        parts += signoff(cm)
+        parts += after(cm, first)
+        box: list = [ctx.X("article" if plat in ("letters", "views") else "div", "letter" if plat == "letters" else "comment", parts)]
+        if r.p(p_editor):
+            box.append(editor_note(cm))
+        return box
+
+    if plat == "hys":
+        shown = sorted(cms, key=lambda c: c.dt, reverse=True) if r.p(0.6) else sorted(cms, key=lambda c: -c.votes)
+    elif plat == "answers":
+        shown = sorted(cms, key=lambda c: -c.votes) if r.p(0.7) else list(cms)
+    else:
+        shown = r.shuffle(list(cms)) if r.p(0.5) else list(cms)
+    kw = {"n": len(cms), "k": min(len(cms), 20), "pages": len(cms) // 20 + 1, "more": r.i(1, 30), "ent": r.c(ctx.ents), "title": ctx.title or r.c(ctx.others), "domain": ctx.domain, "site": ctx.site}
+    kids: list = []
+    if r.p(0.9):
+        kids.append(ctx.L(FURN, _fmt(r.c(S["headings"][plat]), **kw), tag=r.c(("h2", "h3", "div")), cls="letters-heading"))
+    if r.p(0.4):
+        kids.append(ctx.L(FURN, _fmt(r.c(S["intros"][plat]), **kw), tag="p", cls="letters-intro"))
+    if not cms and plat != "letters":
+        kids.append(ctx.L(FURN, ctx.fl("zero"), tag="p"))
+    groups: list[list[_Cm]] = [shown]
+    if head_mode == "groups" and len(shown) >= 4:  # one heading over two or more letters on one subject
+        n_groups = r.i(2, min(3, len(shown) // 2))
+        cuts = sorted(r.sample(range(2, len(shown) - 1), n_groups - 1)) if n_groups > 1 else []
+        cuts = [c for k, c in enumerate(cuts) if c - ([0] + cuts)[k] >= 2 and len(shown) - c >= 2]
+        groups = [shown[a:b] for a, b in zip([0] + cuts, cuts + [len(shown)])]
+    k = 0
+    for g, group in enumerate(groups):
+        items: list = []
+        if head_mode == "groups" and len(group) >= 2:
+            items.append(ctx.L(FURN, _fmt(r.c(S["group_headings"]), **dict(kw, ent=r.c(ctx.ents))), tag="h3", cls="letters-topic"))
+        for j, cm in enumerate(group):
+            ad = _maybe_ad(ctx, k, 0.1)
+            if ad is not None:
+                items.append(ad)
+            if rule and j:
+                items.append(ctx.L(FURN, rule, tag="div", cls="separator"))
+            items += letter(cm, k == 0)
+            k += 1
+        kids.append(ctx.X("div", "letters-group", items))
+    for t in r.sample(S["footers"][plat], r.i(0, 2)):
+        kids.append(ctx.L(FURN, _fmt(t, **kw), tag=r.c(("p", "div", "a")), cls="letters-footer"))
+    if plat in ("views", "hys") and r.p(0.3):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "letters" if plat == "letters" else "comments", tag="div")
+
+
+def _fam_signed(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    S = _res("layouts")["signed"]
+    style = r.w(S["styles"])
+    cms = _new_comments(ctx, pl)
+    mode = _mode(ctx, nested=5, indicator=4, flat=3)
+    order = _thread(ctx, cms, mode, max_depth=r.i(1, 4), newest_first=style == "guestbook" and r.p(0.6))
+    p_short = r.u(0.1, 0.4) if r.p(0.5) else 0.0
+    shown: dict = {}
+    for cm in cms:  # after _thread, which may give a reply its grandparent's author
+        cm.author = shown.setdefault(cm.author, _sign_name(cm.author, r, p_short))
+    ampm = r.i(0, 2)
+    datetimes = [t for t in ctx.loc.dates["datetime"] if not t.startswith("{HH}:{MM}, ")]  # not a wiki talk page's stamp
+
+    def date_set() -> dict:
+        return {"date": r.c(ctx.loc.dates["date"]), "datetime": r.c(datetimes), "time": r.c(ctx.loc.dates["time"])}
+
+    typed = r.p(S["typed_share"][style])
+    page_sig = (r.w(S["generated"][style]), date_set())
+    sigs: dict = {}
+    places: dict = {}
+
+    def sig_of(cm: _Cm) -> tuple:
+        if cm.author not in sigs:
+            sigs[cm.author] = (r.w(S["typed"]), date_set()) if typed else page_sig
+            if "{place}" in sigs[cm.author][0] and " in " in cm.author:  # 'Jane in Toronto' signs without a place
+                sigs[cm.author] = (" — {name}", sigs[cm.author][1])
+        return sigs[cm.author]
+
+    p_alone = r.w([(0.0, 5), (r.u(0.02, 0.2), 4), (r.u(0.5, 1.0), 1)])
+    p_unsigned = r.u(0.03, 0.2) if r.p(0.5) else 0.0
+    kind: dict = {}
+    for cm in cms:
+        k = "none" if r.p(p_unsigned) else "alone" if r.p(p_alone) else "inline"
+        if not cm.paras:
+            k = "alone"  # a signature with nothing above it
+        kind[id(cm)] = k
+        cm.shows_author = k != "none"
+    p_at = r.u(0.1, 0.4) if mode == "nested" else r.u(0.5, 1.0)
+    lead_tpl = r.c(S["reply_prefixes"])
+    for cm in order:  # '@Ann' / 'Re: Ann -' start a reply's text
+        parent, addressed = cm.parent, False
+        if (parent is not None and kind[id(parent)] != "none" and parent.author != cm.author and cm.paras
+                and r.p(p_at)):
+            cm.paras[0] = _fmt(lead_tpl, name=parent.author) + cm.paras[0]
+            addressed = True
+        if mode != "nested":
+            cm.reply_shown = addressed
+    sig_tag = r.c(("span", "i", "em", "small", "b", None))  # None: plain text at the end of the paragraph
+    sig_cls = r.c(("signature", "sig", "comment-author", "byline"))
+    link_names = not typed and r.p(0.4)
+    br = r.p(0.2)
+    p_tag = r.c(("p", "p", "div"))
+    sep = r.w([("none", 4), ("rule", 2), ("actions", 2), ("permalink", 1), ("number", 1)])
+    sep_text = {"rule": S["rules"], "actions": S["actions"], "permalink": S["permalinks"], "number": S["numbers"]}
+    sep_tpl = r.c(sep_text[sep]) if sep != "none" else ""
+
+    def signature(cm: _Cm, alone: bool) -> list:
+        tpl, dates = sig_of(cm)
+        body = tpl.lstrip()
+        slug = re.sub(r"[^a-z0-9]+", "-", cm.author.lower()).strip("-") or "guest"
+        name = ctx.a(cm.author, f"/users/{slug}") if link_names else cm.author
+        place = places.setdefault(cm.author, r.c(S["places"]))
+        parts = _sign_fill(ctx, body, cm, dates, name, ampm, place=place)
+        if alone:
+            return parts
+        lead = tpl[: len(tpl) - len(body)]
+        return [lead, (sig_tag, {"class": ctx.c(sig_cls)}, parts)] if sig_tag else [lead, *parts]
+
+    def lines_of(cm: _Cm, num: int) -> list:
+        k = kind[id(cm)]
+        out: list = []
+        if sep == "number":
+            out.append(ctx.L(FURN, _fmt(sep_tpl, n=num), tag="div", cls="comment-number"))
+        paras = ["\n\n".join(cm.paras)] if br and len(cm.paras) > 1 else cm.paras
+        for j, para in enumerate(paras):
+            parts: list = [para]
+            if j == len(paras) - 1 and k == "inline":
+                parts += signature(cm, False)
+            out.append(ctx.L(CTEXT, *parts, tag=p_tag, cls="comment-text", cm=cm))
+        if k == "alone":
+            out.append(ctx.L(HEAD, *signature(cm, True), tag=r.c(("p", "div")), cls=sig_cls, cm=cm))
+        if sep in ("rule", "actions", "permalink"):
+            out.append(ctx.L(FURN, ctx.a(sep_tpl) if sep == "permalink" else sep_tpl, tag="div", cls="comment-" + sep))
+        return out
+
+    count = [0]
+
+    def item(cm: _Cm) -> _Box:
+        count[0] += 1
+        box: list = [ctx.X("div", "comment-body", lines_of(cm, count[0]))]
+        if mode == "nested" and cm.kids:
+            box.append(ctx.X("ul" if r.p(0.5) else "div", "children", [item(c) for c in cm.kids], nest=1))
+        return ctx.X("li" if style != "board" else "div", "comment", box, id=f"c{r.i(10**4, 10**7)}")
+
+    roots = [c for c in order if c.parent is None] if mode == "nested" else order
+    kw = {"n": len(cms), "title": ctx.title or r.c(ctx.others)}
+    kids: list = []
+    if r.p(0.8):
+        kids.append(ctx.L(FURN, _fmt(r.c(S["headings"][style]), **kw), tag=r.c(("h2", "h3", "h4", "div")), cls="comments-title"))
+    if style == "guestbook" and r.p(0.3):
+        kids.append(ctx.L(FURN, ctx.a(S["closings"]["guestbook"][0]), tag="div", cls="sign-link"))
+    if not cms and r.p(0.6):
+        kids.append(ctx.L(FURN, ctx.fl("zero"), tag="p"))
+    lst = _with_ads(ctx, roots, 0.1, item)
+    if lst:
+        kids.append(ctx.X("ol" if style != "board" else "div", "commentlist", lst))
+    if style == "blog" and r.p(0.4):
+        kids.append(_form(ctx))
+    elif r.p(0.6):
+        kids.append(ctx.L(FURN, r.c(S["closings"][style]), tag=r.c(("p", "div", "a")), cls="comments-closing"))
+    return _section(ctx, kids, "comments", id=ctx.c("comments"))
 
 
 def _fam_twoline(ctx: _Ctx, pl: list) -> _Box | None:
@@ -2301,12 +2743,7 @@ def _fam_localized(ctx: _Ctx, pl: list) -> _Box | None:
         return ctx.X("article", "comment", box)
 
     roots = [c for c in order if c.parent is None] if mode == "nested" else order
-    lst = []
-    for k, cm in enumerate(roots):
-        ad = _maybe_ad(ctx, k, 0.15)
-        if ad is not None:
-            lst.append(ad)
-        lst.append(one(cm))
+    lst = _with_ads(ctx, roots, 0.15, one)
     kids.append(ctx.X("div", "kommentare", lst))
     if len(cms) > 10 and r.p(0.5):
         kids.append(ctx.L(FURN, ctx.fl(r.c(("load_more", "pagination")), n=r.i(2, 9)), tag="button"))
@@ -2425,6 +2862,499 @@ def _fam_blogger(ctx: _Ctx, pl: list) -> _Box | None:
     if r.p(0.85):
         kids.append(ctx.X("div", "comment-form", form))
     return _section(ctx, kids, "comments", tag="div", id=ctx.c("comments"))
+
+
+# =========================================================================== families (train): live chats, labelled-field forms
+
+
+def _live_times(ctx: _Ctx, cms: list[_Cm]) -> _dt.datetime:
+    """Re-time ``cms`` as the messages of one live chat (a few minutes to three hours long); return its start."""
+    r = ctx.r
+    length = r.i(15, 180) * 60
+    start = min(ctx.published + _dt.timedelta(minutes=r.i(0, 240)), ctx.now - _dt.timedelta(seconds=length + 60))
+    for cm, s in zip(cms, sorted(r.i(5, length) for _ in cms)):
+        cm.dt = start + _dt.timedelta(seconds=s)
+    return start
+
+
+def _stream_time(seconds: int) -> str:
+    """A time into a stream as a chat replay shows it: '0:42', '12:03', '1:02:13'."""
+    h, rest = divmod(max(0, seconds), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _cut_words(text: str, n: int) -> str:
+    """``text`` cut to at most ``n`` characters at a word boundary (a chat's message limit: nothing more was sent)."""
+    if len(text) <= n:
+        return text
+    return text[: n + 1].rsplit(" ", 1)[0].rstrip() or text[:n]
+
+
+def _wrap_words(text: str, first: int, width: int) -> list[str]:
+    """``text`` wrapped at word boundaries: the first line at most ``first`` characters, the others ``width``."""
+    lines: list[str] = []
+    cur = ""
+    for w in text.split():
+        if cur and len(cur) + 1 + len(w) > (width if lines else first):
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    return lines + [cur] if cur else lines
+
+
+def _tpl_parts(tpl: str, key: str, el) -> list:
+    """``tpl`` split around ``{key}``, which becomes the inline element ``el``."""
+    return [el if p == "{" + key + "}" else p for p in re.split("(\\{" + key + "\\})", tpl) if p]
+
+
+def _fam_chat(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    start = _live_times(ctx, cms)
+    style = r.w(_T("chat", "styles"))
+    if style == "liveqa":
+        return _chat_qa(ctx, cms, start)
+    S = _T("chat", style)
+    F = r.w(S["formats"])
+    cal = ctx.loc.cal
+    ampm = 1 if style == "youtube" else r.i(0, 2)
+    clock = r.c(S["clock"])
+    dated = r.c(S["dated"]) if S["dated"] else clock
+    sep = r.c(F["sep"])
+    chan = (_ascii_name(ctx.site, r, ("", "-")) or "news")[:20]
+    kind = r.w(S["names"])
+    people: dict = {}
+
+    def shown(name: str) -> str:
+        """A participant's name as this chat shows it."""
+        if name not in people:
+            handle = _ascii_name(name, r, ("", "_", ".")) or f"user{r.i(100, 99999)}"
+            if kind == "display":
+                people[name] = (re.sub(r"\W", "", name) or handle) if style == "twitch" else name  # Twitch: no spaces
+            elif kind == "handle":  # YouTube's '@janedoe-x7y'
+                people[name] = "@" + handle.replace(".", "")[:20] + r.c(("", str(r.i(1, 9999)), "-" + _ascii_name(ctx.names.person(), r, ("",))[:3]))
+            elif kind == "login":
+                people[name] = handle.replace(".", "_")[:25] + (str(r.i(1, 999)) if r.p(0.3) else "")
+            else:  # an IRC nick
+                people[name] = (handle.replace(".", "")[: r.i(4, 12)].rstrip("_") or "nick") + r.c(("", "", "", "_", "`", str(r.i(1, 99))))
+        return people[name]
+
+    owner = ctx.site if style in ("youtube", "twitch") else ctx.names.person()
+    if style == "twitch":
+        people[owner] = chan
+    p_owner = r.u(0.0, 0.08) if style != "irc" else 0.0
+    for cm in cms:
+        if r.p(p_owner):
+            cm.author = owner  # the channel / the page's own reporter joins in
+        cm.author = shown(cm.author)
+        text = " ".join(cm.paras)
+        cm.paras = [_cut_words(text, S["max_chars"]) if S["max_chars"] else text] if text else []
+    owner = shown(owner)
+    pinned = cms[0] if cms and S.get("pinned") and r.p(0.15) else None
+    if pinned is not None:
+        pinned.author = owner  # the channel's (the host's) own message, pinned above the chat
+    B = S.get("badges") or {}
+    p_member = r.u(0.0, 0.35) if B and r.p(0.6) else 0.0
+    badges: dict = {}
+
+    def badge(name: str) -> str:
+        if not F["badges"] or not B:
+            return ""
+        if name not in badges:
+            if name == owner:
+                badges[name] = ctx.pick("chat_owner", B["owner"])
+            elif r.p(0.04):
+                badges[name] = ctx.pick("chat_mod", B["mod"])
+            elif r.p(0.03):
+                badges[name] = ctx.pick("chat_verified", B["verified"])
+            elif r.p(p_member):
+                badges[name] = r.c(B["member"])
+            else:
+                badges[name] = ""
+        return badges[name]
+
+    modes: dict = {}
+    p_mode = r.u(0.0, 0.2) if style == "irc" and "<" in F["n"] and r.p(0.4) else 0.0
+    # replies: an "@name" (IRC: "name: ") at the start replies to that user's latest earlier message
+    mention = r.w([("{name}: ", 4), ("{name}, ", 1), ("@{name} ", 1)]) if style == "irc" else "@{name} "
+    p_reply = r.u(0.05, 0.35)
+    latest: dict = {}
+    for cm in cms:
+        others = sorted((c for n, c in latest.items() if n != cm.author), key=lambda c: c.dt)
+        if others and cm.paras and r.p(p_reply):
+            par = others[max(0, len(others) - 1 - int(r.u(0, 1) ** 2 * len(others)))]
+            cm.parent, cm.depth, cm.reply_shown = par, 1, True
+            who = par.author
+            prefix = f"{who} " if who.startswith("@") else _fmt(mention, name=who)
+            cm.paras = [prefix + cm.paras[0]]
+        latest[cm.author] = cm
+    wrap = ctx.fmt == "text" and r.p(S["wrap"])
+    width = r.i(60, 110)
+    cont_ind = r.c((0, 1, 1))
+    p_sys = r.u(0.0, 0.12)
+    p_super = r.u(0.02, 0.12) if S.get("superchat") and r.p(0.5) else 0.0
+    super_inline = r.p(0.4)
+    line_tag = r.c(("div", "div", "li", "p"))
+    sys_lines = S.get(F.get("system", "system"))
+    sys_kw = {"site": ctx.site, "chan": chan, "host": owner, "title": ctx.title or r.c(ctx.others)}
+
+    def stamp(dt: _dt.datetime) -> tuple[list, str | None]:
+        """The parts that show a message's time, and its ISO date when a year shows."""
+        if F["time"] == "none":
+            return [], None
+        iso = None
+        if F["time"] == "offset":
+            t = _stream_time(int((dt - start).total_seconds()))
+        elif F["time"] == "clock":
+            t = _fill_date(clock, dt, cal, ampm)[0]
+        else:
+            t, iso = _fill_date(dated, dt, cal, ampm)
+        text = _fmt(F["t"], t=t, chan=chan)
+        return [ctx.span(text.rstrip(), "timestamp"), text[len(text.rstrip()):]], iso
+
+    def system(dt: _dt.datetime) -> _Line:
+        joiner = shown(ctx.names.new())
+        handle = _ascii_name(joiner, r, ("",))[:10] or "user"
+        t = _fmt(r.c(sys_lines), name=joiner, name2=shown(ctx.names.new()), user=handle, mask=_fmt(r.c(S.get("masks") or ["{user}"]), user=handle, n=r.i(2, 254)), n=r.i(2, 60),
+                 topic=_fmt(r.c(S.get("topics") or [""]), title=sys_kw["title"]), amount="", **sys_kw)
+        return ctx.L(FURN, *stamp(dt)[0], t, tag=line_tag, cls="system-message")
+
+    def message(cm: _Cm, timed: bool = True) -> list:
+        parts, iso = stamp(cm.dt) if timed else ([], None)
+        if iso and cm.posted is None:
+            cm.posted = iso
+        pre, post = F["n"].split("{n}")
+        if cm.author not in modes:
+            modes[cm.author] = r.c(S["modes"]) if p_mode and r.p(p_mode) else ""
+        parts += [pre + modes[cm.author], ctx.span(cm.author, ctx.pick("chat_name_cls", ("author-name", "username", "nick", "chat-author"))), post]
+        out: list = []
+        b = badge(cm.author)
+        if b:
+            parts += [" ", ctx.span(b, "badge")]
+        if p_super and r.p(p_super):
+            amount = r.c(S["amounts"])
+            if super_inline:
+                parts += [" ", ctx.span(amount, "purchase-amount")]
+            else:
+                out.append(ctx.L(FURN, _fmt(ctx.pick("chat_super", S["superchat"]), amount=amount), tag=line_tag, cls="paid-header"))
+        text = cm.paras[0] if cm.paras else ""
+        chunks = [text]
+        if wrap and len(text) > width // 2:
+            chunks = _wrap_words(text, max(20, width - len("".join(_part_text(p) for p in parts))), width - 4 * cont_ind)
+            cm.paras = chunks  # one paragraph per line shown, as a wrapped log shows them
+        out.append(ctx.L(CTEXT, *parts, sep, ctx.span(chunks[0], "message"), tag=line_tag, cls="chat-line", cm=cm))
+        out += [ctx.L(CTEXT, c, tag=line_tag, cls="chat-cont", cm=cm, ind=cont_ind) for c in chunks[1:]]
+        return out
+
+    kids: list = []
+    if S["top"] and r.p(0.75):
+        first = cms[0].dt if cms else start
+        for t in r.sample(S["top"], r.w([(1, 3), (2, 1)])):
+            kids.append(ctx.L(FURN, _fmt(_fill_date(t, first, cal, ampm)[0], n=r.i(12, 4000),
+                                         topic=_fmt(r.c(S.get("topics") or [""]), title=sys_kw["title"]), **sys_kw),
+                              tag=r.c(("h3", "div", "div")), cls="chat-header"))
+    if S["welcome"] and r.p(0.5):
+        kids.append(ctx.L(FURN, r.c(S["welcome"]), tag="div", cls="chat-banner"))
+        if S["learn"] and r.p(0.4):
+            kids.append(ctx.L(FURN, r.c(S["learn"]), tag="a", cls="chat-banner-link"))
+    flow = [cm for cm in cms if cm is not pinned]
+    if pinned is not None:
+        kids.append(ctx.X("div", "pinned-message", [ctx.L(FURN, _fmt(r.c(S["pinned"]), **sys_kw), tag="div", cls="pinned-by")] + message(pinned, timed=False)))
+    items: list = []
+    prev = None
+    for cm in flow:
+        if prev is not None:
+            if "day" in S and F["time"] == "clock" and cm.dt.date() != prev.dt.date():
+                items.append(ctx.L(FURN, _fill_date(S["day"], cm.dt, cal)[0], tag=line_tag, cls="day-change"))
+            if sys_lines and r.p(p_sys):
+                items.append(system(prev.dt + (cm.dt - prev.dt) / 2))
+        items += message(cm)
+        prev = cm
+    lg = (1, 0, 0) if wrap or r.p(0.6) else None
+    kids.append(ctx.X("ul" if line_tag == "li" else "div", "chat-items", items, lg=lg))
+    if S["bottom"] and r.p(0.5):
+        last = cms[-1].dt if cms else start
+        for t in r.sample(S["bottom"], r.i(1, 2)):
+            kids.append(ctx.L(FURN, _fmt(_fill_date(t, last, cal, ampm)[0], name=shown(ctx.names.new()), **sys_kw), tag="div", cls="chat-footer"))
+    return _section(ctx, kids, "live-chat", tag="div")
+
+
+def _chat_qa(ctx: _Ctx, cms: list[_Cm], start: _dt.datetime) -> _Box:
+    """A live Q&A transcript: readers' questions ('Springfield, Va.: ...', 'Q. Jane from Leeds: ...', '[Comment From
+    Jane: ] ...'), each answered by the host ('A. Tom Smith: ...') as a reply."""
+    r = ctx.r
+    Q = _T("chat", "liveqa")
+    var = r.w(Q["variants"])
+    hosts = [ctx.names.person("en")] + ([ctx.names.person("en")] if r.p(0.2) else [])
+    role = r.c(ctx.loc.bl("author_roles"))
+    ans_tpl = r.c(Q["answers"][var])
+    clock = r.c(Q["clock"]) if var == "civ" and r.p(0.7) else None
+    places = Q["places"] if var == "wapo" else Q["places"] + _res("names")["places"]
+    p_answer = r.u(0.6, 1.0)
+    p_first = r.u(0.0, 0.6)
+    seq: list[_Cm] = []
+    asks: dict = {}  # id(question) -> its lead ('Springfield, Va.: ', 'Q. {name} from Leeds: ')
+    if cms and r.p(0.4):
+        seq.append(_Cm(paras=[r.c(Q["opener"])], author=hosts[0], dt=start))
+    i = 0
+    while i < len(cms):
+        q = cms[i]
+        i += 1
+        tpl = r.w(Q["asks"][var])
+        if var != "civ":
+            q.author = ctx.names.person("en")
+            if r.p(p_first):
+                q.author = q.author.split()[0]
+        if "{name}" not in tpl:
+            q.shows_author = False
+        seq.append(q)
+        asks[id(q)] = _fmt(tpl, place=r.c(places))
+        if i < len(cms) and r.p(p_answer):
+            a = cms[i]
+            i += 1
+            a.author = r.c(hosts)
+            a.parent, a.depth, a.reply_shown = q, 1, True
+            q.kids.append(a)
+            seq.append(a)
+    if seq and r.p(0.3):
+        seq.append(_Cm(paras=[r.c(Q["closer"])], author=hosts[0], dt=seq[-1].dt + _dt.timedelta(seconds=r.i(30, 300))))
+    bold = r.c(("b", "strong", "span"))
+    sep = r.c((" ", " ", "  "))
+    kw = {"site": ctx.site, "title": ctx.title or r.c(ctx.others), "host": " and ".join(hosts), "role": role}
+
+    def lines(cm: _Cm) -> list:
+        parts: list = []
+        if clock:
+            parts += [ctx.span(_fill_date(clock, cm.dt, ctx.loc.cal)[0], "time"), " "]
+        ask = asks.get(id(cm))
+        tpl = ask if ask is not None else ans_tpl.replace("{host}", "{name}")
+        name_el = ctx.span(cm.author, "name") if r.p(0.5) else cm.author
+        lead = _tpl_parts(tpl.rstrip(), "name", name_el)
+        parts += [(bold, {"class": ctx.c("asker" if ask is not None else "host")}, lead), sep]
+        paras = cm.paras or [""]
+        out = [ctx.L(CTEXT, *parts, paras[0], tag="p", cls="chat-entry", cm=cm)]
+        return out + [ctx.L(CTEXT, p, tag="p", cm=cm) for p in paras[1:]]
+
+    kids: list = [ctx.L(FURN, _fmt(r.c(Q["headings"]), **kw), tag=r.c(("h2", "h3")), cls="chat-title")]
+    if r.p(0.7):
+        kids.append(ctx.L(FURN, _fmt(r.c(Q["hosted"]), **kw), tag="p", cls="chat-host"))
+    if r.p(0.5):
+        kids.append(ctx.L(FURN, _fill_date(r.c(Q["when"]), start, ctx.loc.cal)[0], tag="p", cls="chat-time"))
+    for t in r.sample(Q["notes"], r.i(0, 2)):
+        kids.append(ctx.L(FURN, _fmt(t, **kw), tag="p", cls="chat-note"))
+    entries = [ctx.X("div", "chat-entry", lines(cm)) for cm in seq]
+    kids.append(ctx.X("div", "chat-transcript", entries))
+    if r.p(0.4):
+        kids.append(ctx.X("form", "chat-ask", [ctx.L(FURN, t, tag=r.c(("label", "div", "button"))) for t in r.sample(Q["bottom"], r.i(1, 3))]))
+    return _section(ctx, kids, "live-qa", tag="div")
+
+
+def _fam_forms(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    cms = _new_comments(ctx, pl)
+    G = _T("forms", "labels")
+    style = r.w(_T("forms", "styles"))
+    S = _T("forms", style)
+    lay = "same" if style == "outlook" else r.w(_T("forms", "layouts"))
+    colon = ":" if lay == "same" else r.c((":", "", ""))
+    label_tag = r.c(("b", "strong", "span", "label"))
+    cell_sep = r.c((" ", "  ", "\t", "   "))
+    ampm = r.i(0, 2)
+    cal = ctx.loc.cal
+    title = ctx.title or r.c(ctx.others)
+    kw = {"site": ctx.site, "domain": ctx.domain, "title": title}
+    date_tpl = r.c(S["dates"] if "dates" in S else _T("forms", "dates"))
+    p_person = 0.95 if style == "outlook" else 0.8
+    p_withheld = r.u(0.05, 0.3) if style in ("consult", "petition") and r.p(0.5) else 0.0
+    withheld = r.c(_T("forms", "withheld"))
+    names: dict = {}
+    for cm in cms:
+        if cm.author not in names:
+            names[cm.author] = ctx.names.person() if r.p(p_person) else cm.author
+        cm.author = names[cm.author]
+        if r.p(p_withheld):
+            cm.shows_author = False  # 'Name withheld' is no name
+    if style in ("petition",) and r.p(0.6):
+        cms = cms[::-1]  # newest signatures first
+
+    def date(cm: _Cm) -> str:
+        text, iso = _fill_date(date_tpl, cm.dt, cal, ampm)
+        if cm.posted is None:
+            cm.posted = iso
+        return text
+
+    def who(cm: _Cm):
+        if not cm.shows_author:
+            return withheld
+        return ctx.span(cm.author, ctx.pick("form_name_cls", ("field-name", "username", "respondent-name", "author")))
+
+    def fld(name: str, value, kind: str, cm: _Cm) -> list:
+        """One labelled field in the page's layout; ``kind`` 'head' (names or dates the comment), 'furn' or 'text'
+        (``value`` = the comment's paragraphs; the label alone is furniture)."""
+        line_label = {"head": HEAD, "furn": FURN, "text": CTEXT}[kind]
+        owner = cm if kind != "furn" else None
+        if kind == "text" and not value:
+            return []
+        lab = name + (colon if not name.endswith("?") else "")
+        if lay == "same":
+            first = value[0] if kind == "text" else value
+            out = [ctx.L(line_label, ctx.span(lab, "field-label", tag=label_tag), " ", first, tag="div", cls="field", cm=owner)]
+            return out + ([ctx.L(CTEXT, p, tag="p", cm=cm) for p in value[1:]] if kind == "text" else [])
+        if lay == "table":
+            cell = "\n\n".join(value) if kind == "text" else value
+            return [ctx.L(line_label, ("th", {}, lab + cell_sep), ("td", {}, cell), tag="tr", cm=owner)]
+        lt, vt = ("dt", "dd") if lay == "dl" else ("div", "div")
+        out = [ctx.L(HEAD if kind == "head" else FURN, lab, tag=lt, cls="field-label", cm=cm if kind == "head" else None)]
+        if kind == "text":
+            out.append(ctx.X(vt, "field-value", [ctx.L(CTEXT, p, tag="p", cm=cm) for p in value]))
+        else:
+            out.append(ctx.L(line_label, value, tag=vt, cls="field-value", cm=owner))
+        return out
+
+    def group(rows: list, cls: str) -> _Box:
+        tag = {"table": "table", "dl": "dl"}.get(lay, "div")
+        return ctx.X(tag, cls, rows)
+
+    total = len(cms) + (r.i(0, 900) if r.p(0.5) else 0)
+    first_no = r.i(1, 9000) if r.p(0.5) else 1
+    kids: list = []
+    if r.p(0.8):
+        kids.append(ctx.L(FURN, _fmt(r.c(S["headings"]), n=total, **kw), tag=r.c(("h2", "h3", "div")), cls="responses-title"))
+    for t in r.sample(S["notes"], r.i(0, 2)):
+        kids.append(ctx.L(FURN, _fmt(t, n=total, k=max(total, 10) * 2, a=1, b=min(len(cms), 20) or 1, **kw), tag="p", cls="responses-note"))
+    items: list = []
+    if style == "consult":
+        ids = r.c(_T("forms", "ids")) if r.p(0.7) else None
+        qs = r.sample(_T("forms", "questions"), r.w([(0, 3), (1, 3), (2, 2), (3, 1)]))
+        order = ["name", "date"] if r.p(0.7) else ["date", "name"]
+        if not r.p(0.85):
+            order.remove("date")
+        for f, p in (("org", 0.4), ("location", 0.5)):
+            if r.p(p):
+                order.insert(r.i(1, len(order)), f)
+        order += ["comment", "questions"] if r.p(0.15) else ["questions", "comment"]
+        labels = {k: r.c(G[k]) for k in ("name", "date", "location", "org", "comment")}
+        ref = (_ascii_name(ctx.site, r, ("",))[:4] or "cons").upper()
+        for k, cm in enumerate(cms):
+            rows: list = []
+            for f in order:
+                if f == "name":
+                    rows += fld(labels["name"], who(cm), "head", cm)
+                elif f == "date":
+                    rows += fld(labels["date"], date(cm), "head", cm)
+                elif f == "org":
+                    rows += fld(labels["org"], _fmt(r.c(_T("forms", "org_values")), org=r.c(_res("names")["orgs"])), "furn", cm)
+                elif f == "location":
+                    rows += fld(labels["location"], r.c(_res("names")["places"]), "furn", cm)
+                elif f == "questions":
+                    for q in qs:
+                        rows += fld(q, r.c(_T("forms", "answers")), "furn", cm)
+                else:
+                    rows += fld(labels["comment"], cm.paras, "text", cm)
+            box: list = []
+            if ids:
+                box.append(ctx.L(FURN, _fmt(ids, n=first_no + k, k=total, ref=f"{ref}-{cm.dt.year}-{r.i(1, 9999):04d}"), tag=r.c(("h4", "div")), cls="response-id"))
+            box.append(group(rows, "response-fields"))
+            items.append(ctx.X("div", "response", box))
+    elif style == "petition":
+        signed = r.p(0.7)
+        relative = signed and r.p(0.3)
+        tpl = r.c(S["relative"] if relative else S["signed"])
+        number = r.c(S["numbers"]) if r.p(0.5) else None
+        label = r.c(G["reason"])
+        name_label, date_label = r.c(G["name"]), r.c(G["date"])
+        reason_label = r.p(0.6) or not signed
+        acts = r.sample(S["actions"], r.i(1, 2)) if r.p(0.4) else []
+        for k, cm in enumerate(cms):
+            rows = []
+            if number:
+                rows.append(ctx.L(FURN, _fmt(number, n=first_no + len(cms) - k), tag="div", cls="signature-number"))
+            fields: list = []
+            if signed:
+                when = _relative((ctx.now - cm.dt).total_seconds(), cal, 0) if relative else date(cm)
+                parts = _tpl_parts(_fmt(tpl, date=when, when=when, place=r.c(_res("names")["places"]), n=first_no + k), "name", who(cm))
+                rows.append(ctx.L(HEAD, *parts, tag="div", cls="signer", cm=cm))
+            else:
+                fields += fld(name_label, who(cm), "head", cm) + fld(date_label, date(cm), "head", cm)
+            if reason_label:
+                fields += fld(label, cm.paras, "text", cm)
+            if fields:
+                rows.append(group(fields, "signature-fields"))
+            if not reason_label:
+                rows += _ctext(ctx, cm, cls="reason")
+            if acts:
+                rows.append(_actions(ctx, acts, "signature-actions"))
+            items.append(ctx.X("div", "signature", rows))
+    elif style == "board":
+        tpl = r.c(S["submitted"])
+        p_unverified = r.u(0.1, 0.6) if r.p(0.4) else 0.0
+        subject = r.p(0.3)
+        loc = r.p(0.4)
+        loc_label = r.c(G["location"])
+        labelled = r.p(0.5)
+        label = r.c(G["comment"])
+        acts = r.sample(S["actions"], r.i(1, 2)) if r.p(0.5) else []
+        for cm in cms:
+            rows = []
+            if subject and cm.paras:
+                rows.append(ctx.L(FURN, ctx.a(_truncate(cm.paras[0], 29)), tag="h3", cls="comment-title"))
+            name = who(cm)
+            if cm.shows_author and r.p(p_unverified):
+                name = ("span", {"class": ctx.c("username")}, [cm.author, S["unverified"]])  # Drupal's anonymous commenter
+            parts = _tpl_parts(_fmt(tpl, date=date(cm)), "name", name)
+            rows.append(ctx.L(HEAD, *parts, tag="div", cls="submitted", cm=cm))
+            fields = fld(loc_label, r.c(_res("names")["places"]), "furn", cm) if loc else []
+            if labelled:
+                fields += fld(label, cm.paras, "text", cm)
+            if fields:
+                rows.append(group(fields, "fields"))
+            if not labelled:
+                rows += _ctext(ctx, cm, box="div", box_cls="field-item")
+            if acts:
+                rows.append(_actions(ctx, acts, "links inline"))
+            items.append(ctx.X("div", "comment views-row", rows))
+    else:  # outlook
+        sent = r.c(S["sent"])
+        from_tpl = r.w(S["from"])
+        order = r.c((["from", "sent", "to", "subject"], ["from", "sent", "to", "cc", "subject"], ["from", "to", "sent", "subject"]))
+        extra = r.c(S["extra"]) if r.p(0.15) else None
+        greet = r.u(0.0, 0.5)
+        mails: dict = {}
+        for cm in cms:
+            if cm.author not in mails:
+                mails[cm.author] = f"{_ascii_name(cm.author, r, ('.', '', '_')) or 'reader'}@{r.c(S['email_domains'])}"
+            if r.p(greet) and cm.paras:
+                cm.paras = [ctx.pick("greeting", S["greetings"])] + cm.paras
+            rows = []
+            for f in order:
+                if f == "from":
+                    bare = r.p(0.05)
+                    if bare:
+                        cm.author = mails[cm.author]  # no display name: the address as shown
+                        value: list = [ctx.span(cm.author, "sender")]
+                    else:
+                        value = _tpl_parts(_fmt(from_tpl, email=mails[cm.author]), "name", ctx.span(cm.author, "sender"))
+                    rows.append(ctx.L(HEAD, ctx.span("From:", None, tag=label_tag), " ", *value, tag="div", cls="MsoNormal", cm=cm))
+                elif f == "sent":
+                    rows.append(ctx.L(HEAD, ctx.span(sent + ":", None, tag=label_tag), " ", date(cm), tag="div", cls="MsoNormal", cm=cm))
+                elif f == "cc" and r.p(0.5):
+                    rows.append(ctx.L(FURN, ctx.span("Cc:", None, tag=label_tag), " ", _fmt(r.c(S["cc"]), **kw), tag="div", cls="MsoNormal"))
+                elif f in ("to", "subject"):
+                    rows.append(ctx.L(FURN, ctx.span(f.capitalize() + ":", None, tag=label_tag), " ", _fmt(ctx.pick(("ol", f), S[f]), **kw), tag="div", cls="MsoNormal"))
+            if extra:
+                rows.append(ctx.L(FURN, extra, tag="div", cls="MsoNormal"))
+            body = [ctx.L(CTEXT, p, tag="p", cls="MsoNormal", cm=cm) for p in cm.paras]
+            items.append(ctx.X("div", "letter", [ctx.X("div", "mail-header", rows), ctx.X("div", "WordSection1", body)]))
+    if r.p(0.5):
+        items = [x for it in items for x in (it, _Void("hr", {}))]
+    kids.append(ctx.X("div", "responses", items))
+    if "pager" in S and r.p(0.4):
+        kids.append(ctx.L(FURN, _fmt(r.c(S["pager"]), k=max(2, total // 20)), tag="div", cls="pager"))
+    if style == "board" and r.p(0.4):
+        kids.append(_form(ctx))
+    return _section(ctx, kids, "responses-section", tag="div")
 
 
 # =========================================================================== families (held out)
@@ -3220,12 +4150,7 @@ def _fam_qa(ctx: _Ctx, pl: list) -> _Box | None:
         kids.append(ctx.X("div", "answers-header", head))
     elif r.p(0.7):
         kids.append(ctx.L(FURN, r.c(_T("qa", "know_someone")), tag="p"))
-    lst: list = []
-    for k, cm in enumerate(shown):
-        ad = _maybe_ad(ctx, k, 0.1)
-        if ad is not None:
-            lst.append(ad)
-        lst.append(answer(cm))
+    lst = _with_ads(ctx, shown, 0.1, answer)
     kids.append(ctx.X("div", "answers", lst, id=ctx.c("answers")))
     if r.p(0.08):
         kids.append(ctx.L(FURN, r.c(_T("qa", "protected")), tag="p"))
@@ -3764,12 +4689,7 @@ def _fam_reviews(ctx: _Ctx, pl: list) -> _Box | None:
                 kids.append(_join_or_list(ctx, FURN, items, "reviews-" + key, box_tag="div", joined_p=0.4, links=False))
     elif r.p(0.7):
         kids.append(ctx.L(FURN, r.c(_T("reviews", "empty")), tag="p"))
-    lst: list = []
-    for k, cm in enumerate(shown):
-        ad = _maybe_ad(ctx, k, 0.1)
-        if ad is not None:
-            lst.append(ad)
-        lst.append(review(cm))
+    lst = _with_ads(ctx, shown, 0.1, review)
     kids.append(ctx.X("div", "review-list", lst))
     if n_rev and r.p(0.6):
         kids.append(ctx.L(FURN, _fmt(r.c(P["more"]), **fill_kw), tag="a" if r.p(0.5) else "button", cls="see-all"))
@@ -4354,6 +5274,493 @@ def _fam_newsgroup(ctx: _Ctx, pl: list) -> _Box | None:
     return _section(ctx, kids, "mail-archive", tag="div")
 
 
+def _gh_login(name: str, r: _R) -> str:
+    """A GitHub login made of a name: lower-case ASCII letters, digits and single hyphens."""
+    base = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", _ascii_name(name, r, ("", "-")))).strip("-")[:39]
+    return base or f"user{r.i(100, 99999)}"
+
+
+def _gh_when(ctx: _Ctx, cm: _Cm, style: str, pick: int, k: int) -> str:
+    """GitHub times: '3 years ago' (relative), 'on Mar 3, 2021' (absolute), or relative for a month, then
+    'on Mar 3' this year and 'on Mar 3, 2021' before; a year shown gives ``posted_at``."""
+    seconds = max(1.0, (ctx.now - cm.dt).total_seconds())
+    if style == "relative" or (style == "mixed" and seconds < 30 * 86400):
+        return _relative(seconds, ctx.loc.cal, pick)
+    year = style == "absolute" or cm.dt.year != ctx.now.year
+    text, iso = _fill_date(_T("giscus", "on_date" if year else "on_date_noyear")[k], cm.dt, ctx.loc.cal)
+    if cm.posted is None:
+        cm.posted = iso
+    return text
+
+
+def _fam_giscus(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    G = _res("layouts")["giscus"]
+    cms = _new_comments(ctx, pl)
+    system = r.w(G["systems"])
+    nested = _nest_visible(ctx)
+    newest = system == "giscus" and r.p(0.2)
+    if system == "giscus":
+        order = _thread(ctx, cms, "nested", max_depth=r.i(1, 3), p_reply=r.u(0.15, 0.6), newest_first=newest)
+    else:
+        order = _thread(ctx, cms, "indicator", p_reply=r.u(0.1, 0.45))
+    site_login = _gh_login(ctx.site, r)[:39]
+    for cm in cms:
+        if r.p(0.05):
+            cm.author = ctx.site  # the blog's owner answers
+        elif r.p(0.015):
+            cm.author = G["ghost"]  # a deleted GitHub account
+    logins: dict = {ctx.site: site_login, G["ghost"]: G["ghost"]}
+    for cm in cms:
+        if cm.author not in logins:
+            login = _gh_login(cm.author, r)
+            if r.p(0.25):
+                login += r.c((str(r.i(1, 99)), f"-{r.i(1, 999)}", str(r.i(1970, 2010))))
+            logins[cm.author] = login
+    owner_badge = r.c(G["badges"][:2])
+    badges = {id(cm): owner_badge if cm.author == ctx.site else (r.c(G["badges"][2:]) if r.p(0.04) else "") for cm in cms}
+    for cm in cms:
+        cm.author = logins[cm.author]
+    style = r.w([("relative", 5), ("absolute", 2), ("mixed", 3)])
+    pick, k = 0, r.i(0, 1)
+    head_top, head_reply = r.c(G["head_top"]), r.c(G["head_reply"])
+    edited = r.c(G["edited"])
+    p_edit = r.u(0.0, 0.15)
+    badge_line = r.p(0.3)  # the association badge as an element of its own
+    react_p = r.u(0.1, 0.6)
+    upvotes = system == "giscus" and r.p(0.5)
+    upvote = r.c(G["upvote"])
+    quotes: dict = {}
+
+    def mention(cm: _Cm, who: _Cm) -> None:
+        cm.paras = ["@" + who.author + " " + cm.paras[0]] + cm.paras[1:] if cm.paras else ["@" + who.author]
+        cm.reply_shown = True
+
+    if system == "giscus":
+        roots = [c for c in order if c.parent is None]
+        p_at = r.u(0.0, 0.3)
+        for root in roots:
+            for c in _descendants(root):
+                if c.parent is not root or r.p(p_at):
+                    mention(c, c.parent)
+                else:
+                    c.reply_shown = nested
+    else:
+        roots = order
+        p_quote, p_at = r.u(0.1, 0.6), r.u(0.2, 0.7)
+        for c in cms:
+            if c.parent is None:
+                continue
+            c.reply_shown = False
+            if c.parent.paras and r.p(p_quote):
+                q = c.parent.paras[0]
+                if len(q.split()) > 24 or r.p(0.4):
+                    q = _shorten_words(q, r.i(5, 20))
+                quotes[id(c)] = q
+                c.paras = [q] + c.paras
+                c.reply_shown = True
+                if r.p(0.3):
+                    c.paras[1:2] = ["@" + c.parent.author + " " + c.paras[1]] if len(c.paras) > 1 else []
+            elif r.p(p_at):
+                mention(c, c.parent)
+    quoted = {id(c.parent) for c in cms if id(c) in quotes}
+    minimized = {id(c) for c in cms if r.p(0.025) and id(c) not in quotes and id(c) not in quoted}
+    for c in cms:
+        if id(c) in minimized:
+            c.paras = []
+
+    def header(cm: _Cm, top: bool) -> list:
+        url = f"https://github.com/{site_login}/comments/discussions/{r.i(1, 400)}#discussioncomment-{r.i(10**6, 10**7)}"
+        when = ("time", {"datetime": cm.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), "title": cm.dt.strftime("%b %d, %Y, %I:%M %p UTC")},
+                _gh_when(ctx, cm, style, pick, k))
+        tpl = head_top if top or system == "utterances" else head_reply
+        parts: list = []
+        for piece in re.split(r"(\{login\}|\{when\})", tpl):
+            if piece == "{login}":
+                parts.append(ctx.a(cm.author, f"https://github.com/{cm.author}", cls="gsc-comment-author"))
+            elif piece == "{when}":
+                parts.append(ctx.a([when], url, cls="gsc-comment-time"))
+            elif piece:
+                parts.append(piece)
+        if r.p(p_edit):
+            parts.append(ctx.span(edited, "gsc-comment-edited"))
+        lines = [ctx.L(HEAD, *parts, tag="div", cls="gsc-comment-author-header", cm=cm)]
+        if badges[id(cm)]:
+            if badge_line:
+                lines.append(ctx.L(FURN, badges[id(cm)], tag="span", cls="gsc-comment-author-association"))
+            else:
+                lines[0].parts += [" ", ctx.span(badges[id(cm)], "gsc-comment-author-association")]
+        return lines
+
+    def body(cm: _Cm) -> list:
+        if id(cm) in minimized:
+            return [ctx.X("div", "gsc-comment-minimized", [ctx.L(FURN, ctx.pick("gh_min", G["minimized"]), tag="em"),
+                                                           ctx.L(FURN, ctx.pick("gh_show", G["show"]), tag="button")])]
+        lines: list = []
+        paras = list(cm.paras)
+        if id(cm) in quotes:
+            lines.append(ctx.X("blockquote", None, [ctx.L(CTEXT, paras[0], tag="p", cm=cm)]))
+            paras = paras[1:]
+        lines += [ctx.L(CTEXT, p, tag="p", cm=cm) for p in paras]
+        return [ctx.X("div", "markdown gsc-comment-content", lines)]
+
+    def reactions(cm: _Cm) -> list:
+        out: list = []
+        if upvotes and cm.votes:
+            out.append(ctx.L(FURN, _fmt(upvote, n=cm.votes), tag="button", cls="gsc-upvote-button"))
+        if cm.votes and r.p(react_p):
+            icons = r.sample(G["reactions"], r.i(1, 4))
+            counts = [max(1, int(cm.votes * r.u(0.05, 1.0))) for _ in icons]
+            if ctx.chance("gh_react_split", 0.4):
+                out.append(ctx.X("div", "gsc-reactions", [ctx.L(FURN, f"{ic} {n}", tag="button") for ic, n in zip(icons, counts)]))
+            else:
+                out.append(ctx.L(FURN, "  ".join(f"{ic} {n}" for ic, n in zip(icons, counts)), tag="div", cls="gsc-reactions"))
+        return out
+
+    def comment(cm: _Cm, top: bool) -> _Box:
+        parts: list = []
+        if ctx.chance("gh_avatar", 0.8):
+            parts.append(ctx.img("gsc-comment-author-avatar", alt="@" + cm.author))
+        parts += header(cm, top) + body(cm) + reactions(cm)
+        return ctx.X("div", "gsc-comment" if top else "gsc-reply", parts)
+
+    def thread(root: _Cm) -> _Box:
+        box: list = [comment(root, True)]
+        reps = sorted(_descendants(root), key=lambda c: c.dt)
+        if system == "giscus" and reps:
+            items: list = []
+            if r.p(0.6):
+                items.append(ctx.L(FURN, _fmt(r.c(G["replies_count"])[len(reps) != 1], n=len(reps)), tag="div", cls="gsc-replies-count"))
+            if len(reps) > 3 and r.p(0.15):
+                items.append(ctx.L(FURN, _fmt(r.c(G["more_replies"]), n=r.i(1, 9)), tag="button"))
+            items += [comment(c, False) for c in reps]
+            if r.p(0.5):
+                items.append(ctx.L(FURN, ctx.pick("gh_write", G["write_reply"]), tag="button", cls="gsc-reply-box"))
+            box.append(ctx.X("div", "gsc-replies", items, nest=1))
+        elif system == "giscus" and r.p(0.3):
+            box.append(ctx.L(FURN, ctx.pick("gh_write", G["write_reply"]), tag="button", cls="gsc-reply-box"))
+        return ctx.X("div", "gsc-timeline-item", box)
+
+    kids: list = []
+    n_replies = sum(1 for c in cms if c.parent is not None)
+    if system == "giscus" and r.p(0.5):
+        counts = [int(r.u(0, 1) ** 3 * 30) for _ in G["reactions"]]
+        n = sum(counts)
+        kids.append(ctx.L(FURN, _fmt(G["reaction_words"][n != 1], n=n), tag="h4", cls="gsc-reactions-count"))
+        kids.append(ctx.L(FURN, "  ".join(f"{ic} {c}" for ic, c in zip(G["reactions"], counts)) if n else " ".join(G["reactions"]), tag="div", cls="gsc-reactions-list"))
+    if not cms and r.p(0.6):
+        kids.append(ctx.L(FURN, r.c(G["zero"]), tag="h4", cls="gsc-comments-count"))
+    elif cms and r.p(0.85):
+        top = r.c(G["giscus_top" if system == "giscus" else "utterances_top"])
+        kids.append(ctx.L(FURN, _fmt(top, c=len(roots), r=n_replies), tag="h4", cls="gsc-comments-count"))
+    if system == "giscus" and r.p(0.5):
+        kids.append(ctx.X("div", "gsc-comments-order", [ctx.L(FURN, s, tag="button") for s in r.c(G["sort"])]))
+    composer = ctx.X("div", "gsc-comment-box", [ctx.L(FURN, t, tag="button" if j else "div") for j, t in enumerate(r.c(G["composer"]))])
+    at_top = system == "giscus" and r.p(0.25)
+    if at_top:
+        kids.append(composer)
+    items = []
+    hide_at = r.i(3, len(roots) - 3) if len(roots) > 10 and r.p(0.3) else -1
+    for j, root in enumerate(roots):
+        if j == hide_at:
+            items.append(ctx.L(FURN, _fmt(r.c(G["hidden_items"]), n=r.i(2, 40)), tag="div", cls="gsc-pagination"))
+        items.append(thread(root))
+    kids.append(ctx.X("div", "gsc-timeline", items))
+    if not at_top and r.p(0.85):
+        kids.append(composer)
+    frame = ctx.X("div", "gsc-main" if system == "giscus" else "utterances", kids)
+    return _section(ctx, [frame], "giscus" if system == "giscus" else "utterances-frame", tag="div")
+
+
+def _lj_name(name: str, r: _R) -> str:
+    """A LiveJournal / Dreamwidth user name: lower-case letters, digits and '_', at most 15 characters."""
+    base = re.sub(r"_+", "_", re.sub(r"[^a-z0-9_]", "_", _ascii_name(name, r, ("", "_")))).strip("_")[:15].strip("_")
+    return base or f"user{r.i(100, 99999)}"
+
+
+def _fam_livejournal(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    J = _res("layouts")["livejournal"]
+    cms = _new_comments(ctx, pl)
+    sysname = r.w(J["systems"])
+    order = _thread(ctx, cms, "nested", max_depth=r.i(3, 12), p_reply=r.u(0.3, 0.85))
+    nested = _nest_visible(ctx)
+    for cm in cms:
+        cm.reply_shown = cm.parent is not None and nested
+    p_anon = r.u(0.0, 0.25) if r.p(0.6) else 0.0
+    p_openid = r.u(0.0, 0.3) if sysname == "dw" and r.p(0.4) else 0.0
+    names: dict = {}
+    icon_of: dict = {}
+    for cm in cms:
+        if r.p(p_anon):
+            cm.author = J["anon_name"]
+            continue
+        if cm.author not in names:
+            login = _lj_name(cm.author, r)
+            if r.p(p_openid):  # an OpenID account: its journal address, an 'identity profile' icon
+                names[cm.author] = login + ".livejournal.com"
+                icon_of[names[cm.author]] = J["icons"][1]
+            else:
+                names[cm.author] = login
+                icon_of[login] = J["icons"][0]
+        cm.author = names[cm.author]
+    date_tpl = r.c(J["dates"][sysname])
+    ampm = r.i(0, 1)
+    date_line, from_line = r.c(J["date_line"][sysname]), r.c(J["from_line"][sysname])
+    classic_head = r.c(J["classic_head"])
+    icons = ctx.fmt == "text" and sysname == "dw" and r.p(0.7)
+    links = r.c(J["links"][sysname])
+    links_joined = r.p(0.6)
+    subj_p = r.u(0.1, 0.9)
+    no_subject = sysname == "dw" and r.p(0.5)
+    subj_first = sysname != "lj" or r.p(0.5)
+    collapse_depth = r.i(2, 6) if r.p(0.45) else 99
+    collapsed_tpl = r.c(J["collapsed"][sysname])
+    userpics = r.p(0.7)
+    subjects: dict = {}
+
+    def subject(cm: _Cm) -> str | None:
+        if id(cm) not in subjects:
+            s = None
+            par = subjects.get(id(cm.parent)) if cm.parent is not None else None
+            if par and r.p(0.7):
+                s = par if par.startswith("Re: ") else "Re: " + par
+            elif r.p(subj_p):
+                if cm.paras and r.p(0.3):
+                    s = _shorten_words(cm.paras[0], r.i(2, 5)).rstrip(",;:.") + r.c(("...", "", "…"))
+                else:
+                    s = r.c(J["subjects"])
+            subjects[id(cm)] = s
+        return subjects[id(cm)]
+
+    def shown(cm: _Cm) -> str:
+        return J["anon"] if cm.author == J["anon_name"] else cm.author
+
+    def name_el(cm: _Cm):
+        if cm.author == J["anon_name"]:
+            return J["anon"]
+        base = "livejournal.com" if sysname != "dw" else "dreamwidth.org"
+        url = f"https://{cm.author}/" if cm.author.endswith(".com") else f"https://{cm.author.replace('_', '-')}.{base}/"
+        return ctx.a(cm.author, url, cls="ljuser")
+
+    def date_el(cm: _Cm):
+        text, iso = _fill_date(date_tpl, cm.dt, ctx.loc.cal, ampm)
+        cm.posted = iso
+        return ctx.a(("span", {"class": ctx.c("datetime")}, text), f"?thread={r.i(10**5, 10**8)}#t{r.i(10**5, 10**8)}", cls="permalink")
+
+    def full(cm: _Cm) -> list:
+        parts: list = []
+        if userpics and cm.author != J["anon_name"]:
+            parts.append(ctx.img("userpic", alt=cm.author))
+        subj = subject(cm)
+        subj_line = ctx.L(FURN, subj, tag="h3" if sysname == "dw" else "div", cls="comment-title") if subj else (
+            ctx.L(FURN, J["no_subject"], tag="h3", cls="comment-title") if no_subject else None)
+        head: list = []
+        if sysname == "classic":
+            bits = []
+            for piece in re.split(r"(\{name\}|\{date\})", classic_head):
+                if piece == "{name}":
+                    bits.append(name_el(cm))
+                elif piece == "{date}":
+                    bits.append(date_el(cm))
+                elif piece:
+                    bits.append(piece)
+            head.append(ctx.L(HEAD, *bits, tag="div", cls="comment-head", cm=cm))
+        else:
+            d = ctx.L(HEAD, *[date_el(cm) if p == "{date}" else p for p in re.split(r"(\{date\})", date_line) if p], tag="div", cls="datetime", cm=cm)
+            icon = icon_of.get(cm.author, "") if icons else ""
+            n = ctx.L(HEAD, *[name_el(cm) if p == "{name}" else p for p in re.split(r"(\{name\})", _fmt(from_line, icon=icon)) if p],
+                      tag="div", cls="poster", cm=cm)
+            head += [d, n] if sysname == "dw" else [n, d]
+        if subj_line is not None:
+            parts += [subj_line] + head if subj_first else head + [subj_line]
+        else:
+            parts += head
+        parts += _ctext(ctx, cm, tag="div", br=0.7, box="div", box_cls="comment-content")
+        items = links if cm.parent is not None or len(links) < 3 else [x for x in links if "Parent" not in x]
+        if links_joined:
+            sep = " " if sysname != "lj" else r.c((" ", " | ", "  "))
+            parts.append(ctx.L(FURN, *[x for j, it in enumerate(items) for x in ((sep,) if j else ()) + (ctx.a(it),)], tag="div", cls="comment-links"))
+        else:
+            parts.append(ctx.X("ul", "comment-links", [ctx.L(FURN, ctx.a(it), tag="li") for it in items]))
+        return parts
+
+    def collapsed(cm: _Cm) -> list:
+        cm.paras = []
+        subj = subject(cm) or J["no_subject"]
+        bits: list = []
+        for piece in re.split(r"(\{name\}|\{subject\})", collapsed_tpl):
+            if piece == "{name}":
+                bits.append(name_el(cm))
+            elif piece == "{subject}":
+                bits.append(ctx.a(subj))
+            elif piece:
+                bits.append(piece)
+        return [ctx.L(HEAD, *bits, tag="div", cls="comment-collapsed", cm=cm)]
+
+    kids: list = []
+    if r.p(0.35):
+        meta = r.sample(J["entry_meta"], r.i(1, 3))
+        kids.append(ctx.X("div", "entry-meta", [ctx.L(BOILER, _fmt(m, tags=", ".join(t.lower() for t in r.sample(ctx.ents, r.i(1, 4))),
+                                                                     mood=r.c(J["moods"]), music=r.c(J["music"]), place=r.c(_res("names")["places"])), tag="div")
+                                                 for m in meta]))
+    if r.p(0.8):
+        kids.append(ctx.L(FURN, _fmt(r.c(J["top"]), n=len(cms)), tag="div", cls="entry-readlink"))
+    if cms and r.p(0.4):
+        kids.append(ctx.L(FURN, r.c(J["views"]), tag="div", cls="comment-pages"))
+    many = len(cms) > 15 and r.p(0.5)
+    pager = _fmt(r.c(J["pager"]), k=r.i(2, 4)) if many else ""
+    if pager:
+        kids.append(ctx.L(FURN, pager, tag="div", cls="comment-pages"))
+    rows: list = []
+    for cm in order:
+        if r.p(0.03):
+            rows.append(ctx.X("div", "comment-wrapper", [ctx.L(FURN, r.c(J["placeholders"]), tag="div", cls="comment-deleted")],
+                              nest=cm.depth, style=f"margin-left: {25 * cm.depth}px"))
+        parts = collapsed(cm) if cm.depth >= collapse_depth else full(cm)
+        rows.append(ctx.X("div", "comment-wrapper", [ctx.X("div", "dwexpcomment comment", parts)], nest=cm.depth,
+                          style=f"margin-left: {25 * cm.depth}px", id=f"ljcmt{r.i(10**5, 10**8)}"))
+    kids.append(ctx.X("div", "comment-thread", rows, id=ctx.c("comments")))
+    if pager and r.p(0.7):
+        kids.append(ctx.L(FURN, pager, tag="div", cls="comment-pages"))
+    if r.p(0.3):
+        kids.append(ctx.L(FURN, r.c(J["notices"]), tag="p", cls="notice"))
+    if r.p(0.45):
+        form = J["form"]
+        chosen = [form[0]] + sorted(r.sample(form[1:], r.i(2, len(form) - 1)), key=form.index)
+        kids.append(ctx.X("form", "talkform", [ctx.L(FURN, t, tag="button" if t in ("Post Comment", "Preview") else "div") for t in chosen]))
+    return _section(ctx, kids, "comments", tag="div")
+
+
+def _fam_portal(ctx: _Ctx, pl: list) -> _Box | None:
+    r = ctx.r
+    Q = _res("layouts")["portal"]
+    sysname = r.w(Q["systems"])
+    P = Q[sysname]
+    cms = _new_comments(ctx, pl)
+    _thread(ctx, cms, "nested", max_depth=1, p_reply=r.u(0.05, 0.45))
+    nested = _nest_visible(ctx)
+    for cm in cms:
+        cm.reply_shown = cm.parent is not None and nested
+    name_tpl = r.w(P["name"])
+    stars = r.c(("****", "****", "***", "**"))
+    shown: dict = {}
+    for cm in cms:
+        if cm.author not in shown:
+            login = _ascii_name(cm.author, r, ("", "")).replace(".", "").replace("_", "") or f"user{r.i(10, 999)}"
+            masked = login[: r.c((3, 4, 4))] + stars
+            nick = re.sub(r"\s+", "", cm.author) if sysname == "naver" else cm.author
+            text = _fmt(name_tpl, id=masked, nick=nick)
+            shown[cm.author] = (text, nick if "{nick}" in name_tpl else masked)
+    names = {id(cm): shown[cm.author][0] for cm in cms}
+    for cm in cms:
+        cm.author = shown[cm.author][1]
+    sort = r.w([("likes", 5), ("newest", 3), ("oldest", 1)])
+    roots = [c for c in cms if c.parent is None]
+    if sort == "likes":
+        roots = sorted(roots, key=lambda c: -c.votes)
+    elif sort == "newest":
+        roots = roots[::-1]
+    n_best = r.i(1, 3) if sort == "likes" and sysname != "yahoo" and r.p(0.7) else 0
+    rel_pick = r.c((0, 1))
+    date_tpl = r.c(P["dates"])
+    daum_rel = r.p(0.7)
+    counts_tpl = r.c(P["counts"])
+    tools_joined = r.p(0.5)
+    open_p = r.u(0.2, 0.9)
+    mult = r.c((1, 3, 10, 40))
+    br = r.p(0.5)
+
+    def when(cm: _Cm) -> str:
+        seconds = max(1.0, (ctx.now - cm.dt).total_seconds())
+        if sysname == "daum" and daum_rel and seconds < 86400:
+            return _relative(seconds, ctx.loc.cal, rel_pick)
+        if sysname == "yahoo":
+            tpl = P["dates"][0] if cm.dt.year == ctx.now.year else P["dates"][1]
+        else:
+            tpl = date_tpl
+        text, iso = _fill_date(tpl, cm.dt, ctx.loc.cal)
+        if cm.posted is None:
+            cm.posted = iso
+        return text
+
+    def tools(cm: _Cm, top: bool, n_rep: int) -> list:
+        like = cm.votes * mult
+        vals = {"n": _count_text(like), "k": _count_text(int(like * r.u(0.0, 0.4))), "j": _count_text(int(like * r.u(0.0, 0.2)))}
+        items: list = []
+        if top and (n_rep or sysname != "yahoo"):
+            items.append(_fmt(ctx.pick("pt_rep", P["replies"]), n=n_rep))
+        items += [_fmt(t, **vals) for t in counts_tpl]
+        if r.p(0.5):
+            items.append(ctx.pick("pt_report", Q["report"]))
+        if tools_joined:
+            return [ctx.L(FURN, "  ".join(items), tag="div", cls="u_cbox_tool")]
+        return [ctx.X("div", "u_cbox_tool", [ctx.L(FURN, it, tag="a" if j == 0 and top else "span") for j, it in enumerate(items)])]
+
+    def comment(cm: _Cm, top: bool, best: bool, n_rep: int) -> list:
+        badge = [ctx.span(P["best"], "u_cbox_ico_best"), " "] if best else []
+        name = ctx.span(names[id(cm)], "u_cbox_nick", tag="strong")
+        parts: list = []
+        if ctx.chance("pt_avatar", 0.5 if sysname != "naver" else 0.2):
+            parts.append(ctx.img("u_cbox_thumb"))
+        if sysname == "naver":
+            parts.append(ctx.L(HEAD, *badge, name, tag="div", cls="u_cbox_info", cm=cm))
+        else:
+            sep = ctx.pick("pt_sep", ("  ", " · ", " "))
+            parts.append(ctx.L(HEAD, *badge, name, sep, ctx.span(when(cm), "u_cbox_date"), tag="div", cls="u_cbox_info", cm=cm))
+        parts += _ctext(ctx, cm, tag="span" if br else "p", br=1.0 if br else 0.0, box="div", box_cls="u_cbox_text_wrap")
+        if sysname == "naver":
+            parts.append(ctx.L(HEAD, ctx.span(when(cm), "u_cbox_date"), tag="div", cls="u_cbox_info_base", cm=cm))
+        parts += tools(cm, top, n_rep)
+        return parts
+
+    kids: list = []
+    total = len(cms) + (r.i(0, 3000) if r.p(0.5) else 0)
+    if r.p(0.85):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["heading"]), n=f"{total:,}"), tag=r.c(("h3", "div", "h2")), cls="u_cbox_title"))
+    if r.p(0.4):
+        kids.append(ctx.L(FURN, _fmt(r.c(P["stats"]), n=f"{total:,}", k=r.i(0, 90), j=r.i(0, 40), p=r.i(0, 9)), tag="div", cls="u_cbox_comment_count"))
+    if r.p(0.35):
+        kids.append(ctx.X("div", "u_cbox_mine", [ctx.L(FURN, t, tag="a") for t in r.sample(P["mine"], r.i(1, 3))]))
+    if sysname == "naver" and cms and r.p(0.45):
+        a = r.i(30, 85)
+        p = [r.i(0, 20) for _ in range(6)]
+        p[r.i(2, 4)] += 100 - sum(p) if sum(p) < 100 else 0
+        box = [ctx.L(FURN, r.c(Q["stats_title"]), tag="h4"),
+               ctx.L(FURN, _fmt(r.c(Q["gender"]), a=a, b=100 - a), tag="div"),
+               ctx.L(FURN, _fmt(r.c(Q["ages"]), **{f"p{j + 1}": v for j, v in enumerate(p)}), tag="div")]
+        kids.append(ctx.X("div", "u_cbox_chart", box))
+    login = r.p(0.7)
+    if login and r.p(0.6):
+        kids.append(ctx.X("div", "u_cbox_write", [ctx.L(FURN, r.c(Q["login"]), tag="div"), ctx.L(FURN, r.c(Q["submit"]), tag="button")]))
+        login = False
+    if r.p(0.25):
+        kids.append(ctx.L(FURN, _fmt(r.c(Q["banner"]), site=ctx.site), tag="p", cls="u_cbox_notice"))
+    if cms and r.p(0.75):
+        tabs = ctx.pick("pt_tabs", P["tabs"])
+        kids.append(_join_or_list(ctx, FURN, tabs, "u_cbox_sort", joined_p=0.4))
+    items: list = []
+    for j, root in enumerate(roots):
+        if r.p(0.04):
+            items.append(ctx.X("li", "u_cbox_comment", [ctx.L(FURN, r.c(Q["deleted"]), tag="span", cls="u_cbox_delete_contents")]))
+        reps = sorted(root.kids, key=lambda c: c.dt)
+        box: list = comment(root, True, j < n_best, len(reps))
+        if reps and r.p(open_p):
+            sub: list = []
+            for c in reps:
+                sub.append(ctx.X("li", "u_cbox_comment reply", comment(c, False, False, 0)))
+            if r.p(0.6):
+                sub.append(ctx.L(FURN, ctx.pick("pt_fold", P["fold"]), tag="a", cls="u_cbox_btn_fold"))
+            box.append(ctx.X("ul", "u_cbox_reply_list", sub, nest=1))
+        items.append(ctx.X("li", "u_cbox_comment", box))
+    kids.append(ctx.X("ul", "u_cbox_list", items))
+    if total > len(cms) and r.p(0.6):
+        kids.append(ctx.L(FURN, _fmt(r.c(Q["more"]), n=f"{total:,}"), tag="a", cls="u_cbox_btn_more"))
+    if login:
+        kids.append(ctx.X("div", "u_cbox_write", [ctx.L(FURN, r.c(Q["login"]), tag="div"), ctx.L(FURN, r.c(Q["submit"]), tag="button")]))
+    return _section(ctx, [ctx.X("div", "u_cbox", kids)], "news-comments", tag="div")
+
+
 # =========================================================================== specs and public functions
 
 
@@ -4365,12 +5772,16 @@ _SPECS: dict[str, _Spec] = {
     "slashdot": _Spec(_fam_slashdot, lang="en", indent_p=0.9),
     "reddit": _Spec(_fam_reddit, lang="en", indent_p=0.7),
     "footer": _Spec(_fam_footer, indent_p=0.25),
+    "letters": _Spec(_fam_letters, lang="en", indent_p=0.15, widget_p=0.05),
+    "signed": _Spec(_fam_signed, lang="en", indent_p=0.5),
     "twoline": _Spec(_fam_twoline, indent_p=0.5),
     "facebook": _Spec(_fam_facebook, cls_modes=(("semantic", 50), ("obf", 40), ("none", 10)), indent_p=0.4),
     "guardian": _Spec(_fam_guardian, indent_p=0.5),
     "numbered": _Spec(_fam_numbered, indent_p=0.2),
     "headerless": _Spec(_fam_headerless, headers=False, indent_p=0.1),
     "inline": _Spec(_fam_inline, headers=False, indent_p=0.3),
+    "chat": _Spec(_fam_chat, lang="en", headers=False, indent_p=0.25, widget_p=0.05, cls_modes=(("semantic", 45), ("obf", 35), ("utility", 10), ("none", 10))),
+    "forms": _Spec(_fam_forms, lang="en", indent_p=0.2, widget_p=0.05, cls_modes=(("semantic", 60), ("obf", 15), ("utility", 10), ("none", 15))),
     "localized": _Spec(_fam_localized, lang="foreign", when=(("datetime", 45), ("date", 15), ("relative", 40))),
     "widgets": _Spec(_fam_widgets, widget_p=1.0, signin_top=0.15, indent_p=0.2),
     "blogger": _Spec(_fam_blogger, indent_p=0.4),
@@ -4387,6 +5798,9 @@ _SPECS: dict[str, _Spec] = {
     "reviews": _Spec(_fam_reviews, lang="en", indent_p=0.15, cls_modes=(("semantic", 40), ("obf", 35), ("utility", 20), ("none", 5))),
     "instagram": _Spec(_fam_instagram, lang="en", headers=False, indent_p=0.5, cls_modes=(("semantic", 25), ("obf", 45), ("utility", 25), ("none", 5))),
     "newsgroup": _Spec(_fam_newsgroup, lang="en", indent_p=0.2, cls_modes=(("semantic", 45), ("obf", 10), ("none", 45))),
+    "giscus": _Spec(_fam_giscus, lang="en", indent_p=0.4, cls_modes=(("semantic", 55), ("obf", 25), ("utility", 15), ("none", 5))),
+    "livejournal": _Spec(_fam_livejournal, lang="en", indent_p=0.6, cls_modes=(("semantic", 60), ("obf", 10), ("none", 30))),
+    "portal": _Spec(_fam_portal, lang="en", indent_p=0.4, cls_modes=(("semantic", 45), ("obf", 35), ("utility", 15), ("none", 5))),
 }
 assert set(_SPECS) == set(LAYOUTS)
 
