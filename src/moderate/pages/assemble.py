@@ -300,7 +300,6 @@ def assemble(
 _AFTER_SIGNATURE = re.compile(r"[\s.,;)\]]*(?:\((?:UTC|GMT|CET|CEST|EST|EDT|PST|PDT)\))?[\s.]*(?:\[?reply\]?)?\s*", re.IGNORECASE)
 #: The mark before a signature: a dash or two, or "~".
 _SIGNATURE_MARK = re.compile(r"(?:—|–|--|~|(?<=\s)-)\s*")
-_SIGNATURE_HINT = re.compile(r"—|–|--|~|\s-|\s\(|\s(?:by|par|por|von|da|door)\s", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _WIKI_SIGNATURE = re.compile(r"(?:^|(?<=\s))(?=\S+(?: \S+){0,2} \((?:talk|contribs)\b)")
 
@@ -322,8 +321,8 @@ def signature(text: str) -> tuple[int, str, str] | None:
         return None
     tail_start = max(len(text) - 200, 0)
     tail = text[tail_start:]
-    if not _SIGNATURE_HINT.search(tail):  # no dash, "~" or "(talk": no signature to find
-        return None
+    if not _SIGNATURE_MARK.search(tail) and not _signature_leads().search(tail):
+        return None  # no dash, "~", lead phrase or " (" (a wiki's " (talk)" too): no signature to find
     spans = date_spans(tail)
     if not spans or not _AFTER_SIGNATURE.fullmatch(tail, spans[-1][1]) or not _DIGIT.search(tail, spans[-1][0], spans[-1][1]):
         return None  # no date at the end (a weekday alone is not a stamp)
@@ -453,8 +452,6 @@ _CLOCK_LEAD = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)
 #: A handle opening the text with no separator ("janedoe_88 This is so true"): it has a digit,
 #: "_" or "." inside and does not end with a dot ("e.g.").
 _INLINE_HANDLE = re.compile(r"([A-Za-z][A-Za-z0-9]*[_\d.][A-Za-z0-9._]*[A-Za-z0-9_])\s+(?=\S)")
-
-
 #: After a chat log's clock time, the next word is the nick ("12:33 MichellePape text",
 #: "14:41 saskiav │ Agreed.").
 _CHAT_NICK = re.compile(r"([^\s:│|<>\[\]]{1,30})(?:\s+[│|])?\s+(?=\S)")
@@ -499,12 +496,12 @@ def _inline_authors(comments: list[Comment]) -> None:
     "janedoe_88 text") take their author from the prefix - but only when most headerless
     comments of the page do it (a lone "Update: ..." is not a name)."""
     candidates = [c for c in comments if c.author is None and c.text]
-    hits = [(c, m) for c, m in ((c, _inline_name(c.text)) for c in candidates) if m]
-    if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
-        # chat logs and photo apps: "[12:03] jane: text", "janedoe_88 text"
-        hits = [(c, m) for c, m in ((c, _inline_name(c.text, chat=True)) for c in candidates) if m]
-        if len(hits) < 2 or len(hits) < 0.6 * len(candidates):
-            return
+    for chat in (False, True):  # the chat forms only where the plain ones do not make the page
+        hits = [(c, m) for c, m in ((c, _inline_name(c.text, chat)) for c in candidates) if m]
+        if len(hits) >= 2 and len(hits) >= 0.6 * len(candidates):
+            break
+    else:
+        return
     for c, m in hits:
         c.author = m.group(1)
         c.text = c.text[m.end():]
