@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from split_dev import is_dev  # noqa: E402
+from split_dev import fresh_pages, is_dev  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,10 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     from moderate.pages.data import dragnet_pages, rendered_pages, scrapinghub_pages
     from moderate.pages.evaluate import evaluate_pages
     from moderate.pages.model import fit_segmenter
-    from moderate.pages.features import page_features
-    from moderate.pages.read import page_from_bytes
-    from moderate.pages.report import EVAL_SEED
-    from moderate.pages.split import PreparedPage, Splitter
+    from moderate.pages.report import prepare_labelled
+    from moderate.pages.split import Splitter
 
     started = time.perf_counter()
     layouts = tuple(args.layouts or synth.TRAIN_LAYOUTS)
@@ -70,15 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     pages += rendered_pages(args.rendered_html or T.DEFAULT_RENDERED_HTML, args.seed + 1, layouts, "html", "train", args.data_dir, sources)
     pages += [p for p in scrapinghub_pages(args.data_dir) if p.split == "train"]
     X = T.featurise(pages)
-    fresh = {fmt: rendered_pages(150, EVAL_SEED + off, layouts, fmt, "test", args.data_dir, sources)
-             for fmt, off in (("text", 2), ("html", 3))}
+    fresh = fresh_pages(layouts, args.data_dir, sources)
     print(f"{len(pages)} training pages, {len(dev)} development pages ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
     # the line labels do not depend on the segmenter: label every evaluation page once
     sets = {"dev": dev, **fresh}
-    prepared = {name: [PreparedPage(page_from_bytes(p.text.encode("utf-8"), p.id, p.fmt), p.blocks,
-                                    page_features(p.blocks, is_html=p.fmt == "html", doc_title=p.doc_title)) for p in ps]
-                for name, ps in sets.items()}
+    prepared = {name: prepare_labelled(ps) for name, ps in sets.items()}
     line_labels = {name: Splitter(labeller, "segmenter-dev").label(pp) for name, pp in prepared.items()}
 
     def split(model, name):

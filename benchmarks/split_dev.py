@@ -38,6 +38,15 @@ def is_dev(group: str, share: float) -> bool:
     return h / 16**8 < share
 
 
+def fresh_pages(layouts, data_dir: Path, sources) -> dict:
+    """150 fresh rendered test pages of the training families per format (the same every run)."""
+    from moderate.pages.data import rendered_pages
+    from moderate.pages.report import EVAL_SEED
+
+    return {fmt: rendered_pages(150, EVAL_SEED + off, layouts, fmt, "test", data_dir, sources)
+            for fmt, off in (("text", 2), ("html", 3))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
@@ -58,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from moderate.pages import train as T
     from moderate.pages.data import dragnet_pages, rendered_pages, scrapinghub_pages
     from moderate.pages.evaluate import evaluate_pages
-    from moderate.pages.report import EVAL_SEED, _split_labelled
+    from moderate.pages.report import _split_labelled
     from moderate.pages.split import Splitter
 
     layouts = tuple(args.layouts or synth.TRAIN_LAYOUTS)
@@ -96,9 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
         joblib.dump(splitter.labeller, args.save, compress=3)
     sections = {"dragnet_dev": evaluate_pages(_split_labelled(splitter, dev), dev)}
-    for name, fmt, seed in (("rendered_text", "text", EVAL_SEED + 2), ("rendered_html", "html", EVAL_SEED + 3)):
-        fresh = rendered_pages(150, seed, layouts, fmt, "test", args.data_dir, sources)
-        sections[name] = evaluate_pages(_split_labelled(splitter, fresh), fresh)
+    for fmt, fresh in fresh_pages(layouts, args.data_dir, sources).items():
+        sections[f"rendered_{fmt}"] = evaluate_pages(_split_labelled(splitter, fresh), fresh)
     keys = ("boundary_f1", "comment_precision", "comment_recall", "comment_f1", "comment_f1_site_mean", "author_accuracy",
             "exact_count_pages")
     print("| section | " + " | ".join(keys) + " |")

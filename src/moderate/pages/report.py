@@ -41,14 +41,18 @@ EVAL_SEED = 1000
 PAGES_PER_HELDOUT_LAYOUT = 30
 
 
-def _split_labelled(splitter: Splitter, pages: list[Any]) -> list[Any]:
-    """Split pages whose blocks were already read (their truth is attached to those blocks)."""
-    prepared = [
+def prepare_labelled(pages: list[Any]) -> list[PreparedPage]:
+    """Labelled pages as the splitter's input, keeping the blocks their truth is attached to."""
+    return [
         PreparedPage(page_from_bytes(p.text.encode("utf-8"), p.id, p.fmt), p.blocks,
                      page_features(p.blocks, is_html=p.fmt == "html", doc_title=p.doc_title))
         for p in pages
     ]
-    return splitter.split_prepared(prepared)
+
+
+def _split_labelled(splitter: Splitter, pages: list[Any]) -> list[Any]:
+    """Split pages whose blocks were already read (their truth is attached to those blocks)."""
+    return splitter.split_prepared(prepare_labelled(pages))
 
 
 def _tokens(text: str) -> Counter:
