@@ -53,6 +53,25 @@ def test_own_article_is_more_similar_than_another(featurizer):
     assert column(swapped, "shared_numbers")[0] == 0
 
 
+def test_a_word_never_met_counts_as_rare(featurizer):
+    # common: in more than rare_df (1 %) of the six fitting texts, so every word met; a word the
+    # featurizer never met is rare
+    assert featurizer.is_rare("palmyra") and featurizer.is_rare("citadel")
+    assert not featurizer.is_rare("tram") and not featurizer.is_rare("euros")
+    article = [("Palmyra retaken", "Syrian troops entered Palmyra on Sunday.")]
+    X = featurizer.transform(["Palmyra again? Who holds the citadel now?", "Palmyra"], [0, 0], article)
+    assert column(X, "n_shared_rare_words").tolist() == [1, 1]
+    assert column(X, "shared_rare_words")[0] == pytest.approx(1 / 3)  # palmyra, holds, citadel
+    # a model fitted before the rule (rare_words_ and no common_words_) keeps its own reading
+    import copy
+
+    old = copy.deepcopy(featurizer)
+    del old.common_words_
+    old.__dict__.pop("_common_set", None)
+    old.rare_words_ = ["euros"]
+    assert not old.is_rare("palmyra") and old.is_rare("euros")
+
+
 TRICKY = COMMENTS + ["", "tram tram tram line", "unknownword only", "a b c I  x\t\ty\u00a0z", "Ünïcode ÀB ÉCOLE",
                      "!!! ?? +1", "tram-line's cost: 120,000,000 €.", "\n\n  \t", "Tram TRAM tRaM"]
 
@@ -524,7 +543,7 @@ def _plain_lexical(featurizer, text: str, view) -> list[float]:
     raw = _RAW_TOKEN.findall(text.lower())
     stop = featurizer.word_.get_stop_words()
     content = [w for w in raw if len(w) > 1 and w not in stop]
-    rare = [w for w in content if w in set(featurizer.rare_words_)]
+    rare = [w for w in content if featurizer.is_rare(w)]
     tokens = view.tokens
     names = [m.lower() for m in _NAME.findall(text)]
     numbers = [m.replace(",", "") for m in _NUMBER.findall(text)]

@@ -60,7 +60,8 @@ def test_metadata_and_stored_evaluation(model):
     report = json.loads((model.path / "evaluation.json").read_text())
     assert report["seeds"]["passed"] is True
     # the baselines are reported on the same rows as the model
-    assert {"model", "tfidf_cosine", "comment_only"} <= set(report["human"])
+    assert {"model", "tfidf_cosine", "plain_tfidf_cosine", "comment_only"} <= set(report["human"])
+    assert {"model", "tfidf_cosine", "plain_tfidf_cosine"} <= set(report["swapped"]["human_on_comments"])
 
 
 #: Floors of the issue the committed model does not meet (strict: meeting one fails the test

@@ -265,10 +265,12 @@ def offtopic_summary_lines(report: dict[str, Any]) -> list[str]:
     human, swapped = report["human"], report["swapped"]["human_on_comments"]
     lines = [f"off-topic, model {report['model_id']}: ROC AUC (held-out human labels: {human['rows']} pairs, "
              f"{human['positives']} off or generic; swapped-article pairs: {swapped['rows']})"]
-    lines.append(f"{'scorer':<16}{'human':>10}{'swapped':>10}")
-    for name in ("model", "tfidf_cosine", "comment_only"):
+    lines.append(f"{'scorer':<20}{'human':>10}{'swapped':>10}")
+    for name in ("model", "tfidf_cosine", "plain_tfidf_cosine", "comment_only"):
+        if name not in human:
+            continue
         sw = swapped.get(name, {}).get("roc_auc")
-        lines.append(f"{name:<16}{human[name]['roc_auc']:>10.3f}{'-' if sw is None else f'{sw:.3f}':>10}")
+        lines.append(f"{name:<20}{human[name]['roc_auc']:>10.3f}{'-' if sw is None else f'{sw:.3f}':>10}")
     missed = [name for name, f in report["floors"].items() if not f["met"]]
     if missed:
         lines.append("off-topic floors not met: " + ", ".join(missed))
