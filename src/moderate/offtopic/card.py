@@ -38,13 +38,20 @@ def offtopic_card(meta: dict[str, Any]) -> str:
         f"predictions); `reject` at {th['reject']} (off-topic alone never rejects unless you lower it).",
         "",
         "**Training (out-of-fold on the training labels).** "
-        f"ROC AUC {tm.get('oof_roc_auc', float('nan')):.3f}, average precision {tm.get('oof_average_precision', float('nan')):.3f}.",
+        f"ROC AUC {tm.get('oof_roc_auc', float('nan')):.3f}, average precision {tm.get('oof_average_precision', float('nan')):.3f} "
+        "(the featurizer fitted on every training site, so optimistic: `benchmarks/offtopic_cv.py` refits it per fold).",
     ]
     if test:
         lines += ["", "**Held-out test.** "
                   f"Human labels ROC AUC {test['human_roc_auc']:.3f} (AP {test['human_average_precision']:.3f}); "
                   f"swapped-article pairs ROC AUC {test['swapped_roc_auc']:.3f}; seed ordering checks "
-                  f"{'passed' if test.get('seed_checks_passed') else 'NOT passed'}. Details in `evaluation.md`."]
+                  f"{'passed' if test.get('seed_checks_passed') else 'NOT passed'}."]
+        if test.get("human_best_baseline"):
+            diff = test["human_roc_auc"] - test["human_best_baseline_roc_auc"]
+            lines[-1] += (f" The best baseline on the same human-labelled rows, {test['human_best_baseline']}, scores "
+                          f"{test['human_best_baseline_roc_auc']:.3f} ({'model ahead by' if diff >= 0 else 'model behind by'} "
+                          f"{abs(diff):.3f}).")
+        lines[-1] += " Details in `evaluation.md`."
     lines += [
         "",
         "**Limits.** English only. 2012 blog and news comments; thread drift, site matters (\"the link is",

@@ -172,6 +172,8 @@ def evaluate_offtopic(model: OffTopicModel, data_dir: Path = Path("data"), seed:
     summary = {
         "human_roc_auc": human["model"]["roc_auc"], "human_average_precision": human["model"]["average_precision"],
         "swapped_roc_auc": swapped["human_on_comments"]["model"]["roc_auc"],
+        "human_best_baseline": human["comparison"]["best_baseline"],
+        "human_best_baseline_roc_auc": human[human["comparison"]["best_baseline"]]["roc_auc"],
         "seed_checks_passed": seeds.get("passed"),
     }
     return {"human": human, "swapped": swapped, "seeds": seeds, "floors": floors, "summary": summary}
